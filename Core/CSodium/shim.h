@@ -1,0 +1,2 @@
+// Thin system-library wrapper: libsodium (Debian: libsodium-dev).
+#include <sodium.h>
