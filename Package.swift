@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "FluxConsensus", dependencies: ["FluxPrimitives", "FluxEquihash", "CSecp256k1"],
                 path: "Core/FluxConsensus", swiftSettings: strict),
         // JSON shapes of fluxd's RPC results (decoderawtransaction, getblock) for formats.
-        .target(name: "FluxJSON", dependencies: ["FluxPrimitives", "FluxConsensus"],
+        .target(name: "FluxJSON", dependencies: ["FluxPrimitives"],
                 path: "Core/FluxJSON", swiftSettings: strict),
 
         // Executables.
