@@ -88,4 +88,22 @@ import Testing
         }
         #expect(base.finalize() == Blake2b.hash(patternBytes(140), digestLength: 50, personalization: person))
     }
+
+    /// Equihash's per-counter hashing (mid-state + tail, one or two tail blocks when le32(g) straddles a block
+    /// boundary) equals a plain BLAKE2b of input ‖ nonce ‖ le32(g), for prefix lengths around block boundaries.
+    @Test func counterHashingMatchesPlainHash() throws {
+        for p in [EquihashParameters.zcash200_9, .zcash48_5] {
+            for length in [0, 1, 44, 123, 124, 125, 126, 127, 128, 129, 140, 252, 253, 255, 256, 300] {
+                let prefix = patternBytes(length)
+                for g: UInt32 in [0, 3, 0xFFFF_FFFF] {
+                    let counter = withUnsafeBytes(of: g.littleEndian) { Array($0) }
+                    let plain = Blake2b.hash(prefix + counter, digestLength: p.digestLength,
+                                             personalization: p.blake2bPersonalization)
+                    let split = min(length, 7)
+                    #expect(Equihash.hashOutput(p, input: prefix[0..<split], nonce: prefix[split...], counter: g) == plain,
+                            "\(p) prefix \(length) g \(g)")
+                }
+            }
+        }
+    }
 }
