@@ -1,3 +1,4 @@
+import Foundation
 import FluxEquihash
 import FluxTestSupport
 import Testing
@@ -49,6 +50,19 @@ import Testing
             let found = EquihashSolver.solve(.zcash96_5, input: input, nonce: nonce32(v["nonce"] as! Int))
             #expect(Set(found) == expected, "\(v["I"]!) nonce \(v["nonce"]!)")
             #expect(found.count == expected.count)
+        }
+    }
+
+    /// All eleven upstream (96,5) solver vectors (about 3 s in a debug build): set FLUX_SLOW_TESTS=1 to run.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FLUX_SLOW_TESTS"] != nil))
+    func allUpstream96_5Sets() throws {
+        let vectors = fixture("flux_equihash_vectors.json")["upstream_96_5_solver"] as! [JSONObject]
+        #expect(vectors.count == 11)
+        for v in vectors {
+            let expected = Set((v["solutions_minimal_hex"] as! [String]).map(hexBytes))
+            let found = EquihashSolver.solve(.zcash96_5, input: Array((v["I"] as! String).utf8),
+                                             nonce: nonce32(v["nonce"] as! Int))
+            #expect(Set(found) == expected && found.count == expected.count, "\(v["I"]!) nonce \(v["nonce"]!)")
         }
     }
 
