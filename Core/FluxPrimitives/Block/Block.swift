@@ -24,12 +24,14 @@ public struct Block: Hashable, Sendable {
 }
 
 extension Block: WireCodable {
+    /// Writes the header, the CompactSize transaction count and the transactions.
     public func encode(to writer: inout ByteWriter) {
         header.encode(to: &writer)
         writer.writeCompactSize(UInt64(transactions.count))
         transactions.forEach { $0.encode(to: &writer) }
     }
 
+    /// Reads the wire encoding, advancing `r`.
     public init(from r: inout ByteReader) throws(DecodingError) {
         header = try BlockHeader(from: &r)
         // The smallest transaction (a v1 FluxNode CONFIRM has more) is 10 bytes.

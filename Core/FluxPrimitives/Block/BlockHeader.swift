@@ -91,8 +91,10 @@ public struct BlockHeader: Hashable, Sendable {
 }
 
 extension BlockHeader: WireCodable {
+    /// Writes the full header (a PoN signature included).
     public func encode(to writer: inout ByteWriter) { encode(to: &writer, forHash: false) }
 
+    /// Reads a header; the version selects the PoW or PoN tail.
     public init(from r: inout ByteReader) throws(DecodingError) {
         version = try r.readLE(Int32.self, "header.nVersion")
         previousBlockHash = try r.readHash("header.hashPrevBlock")

@@ -1,9 +1,10 @@
 /// Bitcoin's transaction merkle tree, as Flux uses it.
 public enum MerkleTree {
     /// The root over `leaves` (txids in block order): pairs are hashed with SHA256d, and an odd last element
-    /// is paired with itself. `mutated` is true when some level ends in two identical hashes, the ambiguity of
-    /// CVE-2012-2459 (a block whose transaction list duplicates its tail has the same root): such a block is
-    /// invalid. The root of an empty list is zero.
+    /// is paired with itself. `mutated` is true when some level has an even count and ends in two identical
+    /// hashes, the ambiguity of CVE-2012-2459 (a block whose transaction list duplicates its tail has the same
+    /// root): such a block is invalid. Exactly fluxd's `CBlock::BuildMerkleTree` test, which (unlike Bitcoin's
+    /// later `ComputeMerkleRoot`) ignores identical pairs elsewhere in a level. The root of an empty list is zero.
     public static func root(of leaves: [Hash256]) -> (root: Hash256, mutated: Bool) {
         guard !leaves.isEmpty else { return (.zero, false) }
         var level = leaves
@@ -16,7 +17,7 @@ public enum MerkleTree {
             while i < level.count {
                 let left = level[i]
                 let right = i + 1 < level.count ? level[i + 1] : left
-                if i + 1 < level.count && left == right { mutated = true }
+                if i + 2 == level.count && left == right { mutated = true }
                 left.withUnsafeBytes { l in for j in 0..<32 { buffer[j] = l[j] } }
                 right.withUnsafeBytes { rr in for j in 0..<32 { buffer[32 + j] = rr[j] } }
                 next.append(Hashing.sha256d(buffer))

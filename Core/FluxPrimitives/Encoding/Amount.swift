@@ -12,6 +12,7 @@ public struct Amount: Hashable, Comparable, Sendable, CustomStringConvertible, E
 
     /// Creates an amount of `units` smallest units.
     public init(units: Int64) { self.units = units }
+    /// An amount of `value` units.
     public init(integerLiteral value: Int64) { units = value }
 
     /// `coins` whole FLUX.
@@ -32,8 +33,11 @@ public struct Amount: Hashable, Comparable, Sendable, CustomStringConvertible, E
         return Amount(units: total)
     }
 
+    /// Orders by value.
     public static func < (a: Amount, b: Amount) -> Bool { a.units < b.units }
+    /// Sum (traps on overflow; use `checkedSum` for untrusted values).
     public static func + (a: Amount, b: Amount) -> Amount { Amount(units: a.units + b.units) }
+    /// Difference (traps on overflow).
     public static func - (a: Amount, b: Amount) -> Amount { Amount(units: a.units - b.units) }
 
     /// Decimal FLUX with 8 fractional digits, as RPC prints values (e.g. `"1.50000000"`).

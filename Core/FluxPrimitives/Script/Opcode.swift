@@ -1,19 +1,34 @@
 /// Opcodes of the transparent script language (Bitcoin's, as Zcash and Flux enable them).
 public enum Opcode {
+    /// `OP_0` / `OP_FALSE`: pushes an empty byte string.
     public static let op0: UInt8 = 0x00
+    /// `OP_PUSHDATA1`: push with a 1-byte length.
     public static let pushData1: UInt8 = 0x4c
+    /// `OP_PUSHDATA2`: push with a 2-byte little-endian length.
     public static let pushData2: UInt8 = 0x4d
+    /// `OP_PUSHDATA4`: push with a 4-byte little-endian length.
     public static let pushData4: UInt8 = 0x4e
+    /// `OP_1NEGATE`: pushes the number −1.
     public static let op1Negate: UInt8 = 0x4f
+    /// `OP_1` / `OP_TRUE`: pushes the number 1 (`OP_2`…`OP_16` follow consecutively).
     public static let op1: UInt8 = 0x51
+    /// `OP_16`: pushes the number 16.
     public static let op16: UInt8 = 0x60
+    /// `OP_DUP`: duplicates the top stack item.
     public static let dup: UInt8 = 0x76
+    /// `OP_EQUAL`: pushes whether the top two items are byte-equal.
     public static let equal: UInt8 = 0x87
+    /// `OP_EQUALVERIFY`: `OP_EQUAL` then fail unless true.
     public static let equalVerify: UInt8 = 0x88
+    /// `OP_HASH160`: replaces the top item with its RIPEMD160(SHA256(·)).
     public static let hash160: UInt8 = 0xa9
+    /// `OP_CHECKSIG`: verifies a signature against a public key.
     public static let checkSig: UInt8 = 0xac
+    /// `OP_CHECKMULTISIG`: verifies m-of-n signatures.
     public static let checkMultisig: UInt8 = 0xae
+    /// `OP_RETURN`: marks the output unspendable (data carrier).
     public static let opReturn: UInt8 = 0x6a
+    /// `OP_CHECKLOCKTIMEVERIFY` (BIP 65, formerly `OP_NOP2`).
     public static let checkLockTimeVerify: UInt8 = 0xb1
 
     /// fluxd's name for opcode `op` (as `GetOpName`), e.g. `OP_DUP`; `OP_UNKNOWN` for undefined values.

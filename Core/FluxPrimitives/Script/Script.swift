@@ -8,13 +8,15 @@ public struct Script: Hashable, Sendable, ExpressibleByArrayLiteral {
 
     /// Creates a script from raw bytes.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Creates a script from literal bytes.
     public init(arrayLiteral elements: UInt8...) { bytes = elements }
 
     /// One parsed element: an opcode, and for push opcodes the pushed data.
     public struct Operation: Hashable, Sendable {
         /// The opcode byte (for direct pushes, the length byte 0x01...0x4b).
         public var opcode: UInt8
-        /// Pushed bytes, or nil for non-push opcodes.
+        /// Pushed bytes for 0x01…0x4b and `OP_PUSHDATA1/2/4`; nil otherwise (also for `OP_0`, `OP_1NEGATE` and
+        /// `OP_1`…`OP_16`, whose value the opcode itself gives).
         public var data: [UInt8]?
     }
 
@@ -115,7 +117,9 @@ public struct Script: Hashable, Sendable, ExpressibleByArrayLiteral {
 }
 
 extension Script: WireCodable {
+    /// Writes the CompactSize length and the script bytes.
     public func encode(to writer: inout ByteWriter) { writer.writeVarBytes(bytes) }
+    /// Reads the wire encoding, advancing `reader`.
     public init(from reader: inout ByteReader) throws(DecodingError) {
         bytes = try reader.readVarBytes("script")
     }

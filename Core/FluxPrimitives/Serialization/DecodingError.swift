@@ -31,6 +31,7 @@ public struct DecodingError: Error, Equatable, Sendable, CustomStringConvertible
         self.reason = reason
     }
 
+    /// `"<field> at offset <n>: <reason>"`.
     public var description: String {
         switch reason {
         case let .truncated(needed, available):

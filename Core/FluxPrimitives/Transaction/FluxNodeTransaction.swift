@@ -45,9 +45,29 @@ public enum FluxNodeTransaction: Hashable, Sendable {
     }
 }
 
-/// Reads a serialized `CPubKey`: CompactSize length (at most 65) and the key bytes.
+/// Reads a serialized `CPubKey`: CompactSize length (at most 65) and the key bytes, kept as they appear on the wire.
 func readPubKey(_ r: inout ByteReader, _ field: String) throws(DecodingError) -> [UInt8] {
     try r.readVarBytes(field, limit: 65)
+}
+
+/// Writes a `CPubKey`. The wire form is the bytes as read; the txid form is what fluxd's `CPubKey::Serialize`
+/// writes after reading them, which is what its txid commits to: only as many bytes as the first byte announces
+/// (33 for `02`/`03`, 65 for `04`/`06`/`07`, none for any other first byte or an empty key). A 65-byte blob starting
+/// with `02` therefore hashes as its first 33 bytes. (A key shorter than its announced length hashes as its raw
+/// bytes: fluxd would read uninitialised memory there.)
+func writePubKey(_ key: [UInt8], to w: inout ByteWriter, forHash: Bool) {
+    guard forHash, let first = key.first else { w.writeVarBytes(key); return }
+    let announced: Int
+    switch first {
+    case 2, 3: announced = 33
+    case 4, 6, 7: announced = 65
+    default: announced = 0
+    }
+    if key.count >= announced {
+        w.writeVarBytes(key.prefix(announced))
+    } else {
+        w.writeVarBytes(key)
+    }
 }
 
 /// A FluxNode START transaction.
@@ -68,7 +88,13 @@ public struct FluxNodeStart: Hashable, Sendable {
     /// Compact signature over the txid's display hex (excluded from the txid).
     public var sig: [UInt8]
     /// Present only when `fluxTxVersion` has the delegates bit: whether delegate data follows.
-    public var usingDelegates: Bool?
+    public var usingDelegates: Bool? {
+        get { usingDelegatesByte.map { $0 != 0 } }
+        set { usingDelegatesByte = newValue.map { $0 ? 1 : 0 } }
+    }
+    /// The `fUsingDelegates` byte as read. fluxd reads a C++ `bool`, so any non-zero byte means true; the byte is
+    /// kept so the wire form round-trips, while the txid form writes the normalised 0/1 as fluxd's does.
+    var usingDelegatesByte: UInt8?
     /// Delegate data, when `usingDelegates` is true.
     public var delegates: FluxNodeDelegates?
 
@@ -90,7 +116,7 @@ public struct FluxNodeStart: Hashable, Sendable {
         self.redeemScript = redeemScript
         self.sigTime = sigTime
         self.sig = sig
-        self.usingDelegates = usingDelegates
+        self.usingDelegatesByte = usingDelegates.map { $0 ? 1 : 0 }
         self.delegates = delegates
     }
 
@@ -110,17 +136,17 @@ public struct FluxNodeStart: Hashable, Sendable {
         if let v = fluxTxVersion { w.writeLE(v) }
         collateral.encode(to: &w)
         if isP2SH {
-            w.writeVarBytes(pubKey)
+            writePubKey(pubKey, to: &w, forHash: forHash)
             w.writeVarBytes(redeemScript?.bytes ?? [])
         } else {
-            w.writeVarBytes(collateralPubKey)
-            w.writeVarBytes(pubKey)
+            writePubKey(collateralPubKey, to: &w, forHash: forHash)
+            writePubKey(pubKey, to: &w, forHash: forHash)
         }
         w.writeLE(sigTime)
         if !forHash { w.writeVarBytes(sig) }
-        if let using = usingDelegates {
-            w.writeUInt8(using ? 1 : 0)
-            if using, let d = delegates { d.encode(to: &w) }
+        if let flag = usingDelegatesByte {
+            w.writeUInt8(forHash ? (flag != 0 ? 1 : 0) : flag)
+            if flag != 0, let d = delegates { d.encode(to: &w, forHash: forHash) }
         }
     }
 
@@ -148,11 +174,11 @@ public struct FluxNodeStart: Hashable, Sendable {
         }
         sigTime = try r.readLE(UInt32.self, "fluxnode.sigTime")
         sig = try r.readVarBytes("fluxnode.sig", limit: 10_000)
-        usingDelegates = nil
+        usingDelegatesByte = nil
         delegates = nil
         if let v = fluxTxVersion, v & FluxNodeStart.delegatesBit != 0 {
             let flag = try r.readUInt8("fluxnode.fUsingDelegates")
-            usingDelegates = flag != 0
+            usingDelegatesByte = flag
             if flag != 0 { delegates = try FluxNodeDelegates(from: &r) }
         }
     }
@@ -176,12 +202,12 @@ public struct FluxNodeDelegates: Hashable, Sendable {
 
     var carriesKeys: Bool { version == 1 && type == 1 }
 
-    func encode(to w: inout ByteWriter) {
+    func encode(to w: inout ByteWriter, forHash: Bool) {
         w.writeUInt8(UInt8(bitPattern: version))
         w.writeUInt8(UInt8(bitPattern: type))
         if carriesKeys {
             w.writeCompactSize(UInt64(keys.count))
-            keys.forEach { w.writeVarBytes($0) }
+            keys.forEach { writePubKey($0, to: &w, forHash: forHash) }
         }
     }
 

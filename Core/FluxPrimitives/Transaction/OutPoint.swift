@@ -29,10 +29,12 @@ public struct OutPoint: Hashable, Sendable, Comparable, CustomStringConvertible 
 }
 
 extension OutPoint: WireCodable {
+    /// Writes the 32-byte txid and the LE32 index.
     public func encode(to writer: inout ByteWriter) {
         writer.writeHash(hash)
         writer.writeLE(index)
     }
+    /// Reads the wire encoding, advancing `reader`.
     public init(from reader: inout ByteReader) throws(DecodingError) {
         hash = try reader.readHash("outpoint.hash")
         index = try reader.readLE(UInt32.self, "outpoint.n")

@@ -145,8 +145,10 @@ public struct Transaction: Hashable, Sendable {
 }
 
 extension Transaction: WireCodable {
+    /// Writes the full (wire) serialization, FluxNode signatures included.
     public func encode(to writer: inout ByteWriter) { encode(to: &writer, forHash: false) }
 
+    /// Reads one transaction of any known format; overwintered headers of unknown formats are rejected.
     public init(from r: inout ByteReader) throws(DecodingError) {
         let headerOffset = r.offset
         let header = try r.readLE(UInt32.self, "tx.header")

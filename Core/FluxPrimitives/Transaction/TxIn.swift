@@ -16,11 +16,13 @@ public struct TxIn: Hashable, Sendable {
 }
 
 extension TxIn: WireCodable {
+    /// Writes the wire encoding.
     public func encode(to writer: inout ByteWriter) {
         prevout.encode(to: &writer)
         scriptSig.encode(to: &writer)
         writer.writeLE(sequence)
     }
+    /// Reads the wire encoding, advancing `reader`.
     public init(from reader: inout ByteReader) throws(DecodingError) {
         prevout = try OutPoint(from: &reader)
         scriptSig = Script(try reader.readVarBytes("txin.scriptSig"))
@@ -43,10 +45,12 @@ public struct TxOut: Hashable, Sendable {
 }
 
 extension TxOut: WireCodable {
+    /// Writes the wire encoding.
     public func encode(to writer: inout ByteWriter) {
         writer.writeLE(value.units)
         scriptPubKey.encode(to: &writer)
     }
+    /// Reads the wire encoding, advancing `reader`.
     public init(from reader: inout ByteReader) throws(DecodingError) {
         value = Amount(units: try reader.readLE(Int64.self, "txout.nValue"))
         scriptPubKey = Script(try reader.readVarBytes("txout.scriptPubKey"))
