@@ -47,13 +47,21 @@ let package = Package(
         .target(name: "FluxJSON", dependencies: ["FluxPrimitives"],
                 path: "Core/FluxJSON", swiftSettings: strict),
 
+        // fluxd's options from the command line and flux.conf.
+        .target(name: "FluxOptions", dependencies: ["FluxConsensus"],
+                path: "Core/FluxOptions", swiftSettings: strict),
+        // Block templates and the built-in Equihash miner for test networks.
+        .target(name: "FluxMining", dependencies: ["FluxConsensus", "FluxEquihash", "FluxPrimitives"],
+                path: "Core/FluxMining", swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "flux-util",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Core/flux-util", swiftSettings: strict),
         .executableTarget(name: "fluxd",
-                          dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON"],
+                          dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
+                                         "FluxOptions", "FluxMining"],
                           path: "Core/fluxd", swiftSettings: strict),
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium"],
@@ -69,8 +77,13 @@ let package = Package(
         .testTarget(name: "FluxConsensusTests",
                     dependencies: ["FluxConsensus", "FluxPrimitives", "FluxEquihash", "FluxTestSupport"],
                     path: "Tests/FluxConsensusTests", swiftSettings: strict),
-        .testTarget(name: "FluxUtilTests", dependencies: ["FluxJSON", "FluxTestSupport", "flux-util"],
+        .testTarget(name: "FluxUtilTests", dependencies: ["FluxJSON", "FluxPrimitives", "FluxTestSupport", "flux-util"],
                     path: "Tests/FluxUtilTests", swiftSettings: strict),
+        .testTarget(name: "FluxOptionsTests", dependencies: ["FluxOptions", "FluxConsensus"],
+                    path: "Tests/FluxOptionsTests", swiftSettings: strict),
+        .testTarget(name: "FluxMiningTests",
+                    dependencies: ["FluxMining", "FluxConsensus", "FluxPrimitives", "FluxEquihash"],
+                    path: "Tests/FluxMiningTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

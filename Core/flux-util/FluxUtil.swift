@@ -13,6 +13,10 @@ struct FluxUtil: ParsableCommand {
         subcommands: [DecodeTx.self, DecodeBlock.self, VerifyHeader.self, EquihashCommand.self])
 
     static func main() {
+        if CommandLine.arguments.count < 2 {
+            FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

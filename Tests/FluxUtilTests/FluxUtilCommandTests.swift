@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import FluxTestSupport
+
+@Suite struct FluxUtilCommandTests {
+    func genesis(_ network: String) throws -> [String: Any] {
+        let json = try Fixtures.json("flux_genesis.json") as! [String: Any]
+        return (json["networks"] as! [String: Any])[network] as! [String: Any]
+    }
+
+    func parse(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    }
+
+    @Test func decodesTheGenesisCoinbaseLikeDecodeRawTransaction() throws {
+        let json = try Fixtures.json("flux_genesis.json") as! [String: Any]
+        let coinbase = json["coinbase"] as! [String: Any]
+        let r = try FluxUtilProcess.run(["decode-tx", coinbase["tx_hex"] as! String])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try parse(r.stdout)
+        #expect(o["txid"] as? String == "94c7aed6b2c67f1718006684bfc3b92081a2f19d59075691b189160d6f3aa13a")
+        #expect(o["version"] as? Int == 1)
+        #expect(o["overwintered"] as? Bool == false)
+        let vin = o["vin"] as! [[String: Any]]
+        #expect(vin[0]["coinbase"] as? String == (coinbase["vin"] as! [[String: Any]])[0]["scriptSig_hex"] as? String)
+        #expect(vin[0]["sequence"] as? Int == 4_294_967_295)
+        let vout = o["vout"] as! [[String: Any]]
+        let spk = vout[0]["scriptPubKey"] as! [String: Any]
+        #expect(spk["type"] as? String == "pubkey")
+        #expect((spk["addresses"] as? [String])?.first?.hasPrefix("t1") == true)
+        #expect((spk["asm"] as? String)?.hasSuffix(" OP_CHECKSIG") == true)
+        // Keys appear in fluxd's order.
+        let keys = ["\"txid\"", "\"version\"", "\"overwintered\"", "\"locktime\"", "\"vin\"", "\"vout\"", "\"vjoinsplit\""]
+        let positions = keys.map { r.stdout.range(of: $0)!.lowerBound }
+        #expect(positions == positions.sorted())
+    }
+
+    @Test func readsTransactionHexFromStandardInput() throws {
+        let json = try Fixtures.json("flux_tx_vectors.json") as! [String: Any]
+        let v = (json["vectors"] as! [[String: Any]])[0]
+        let r = try FluxUtilProcess.run(["decode-tx", "-"], stdin: (v["hex"] as! String) + "\n")
+        #expect(r.status == 0)
+        #expect(try parse(r.stdout)["txid"] as? String == v["txid"] as? String)
+    }
+
+    @Test func invalidTransactionExitsWithOneAndNamesTheField() throws {
+        let r = try FluxUtilProcess.run(["decode-tx", "0100000001"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("tx.vin at offset 4"), "\(r.stderr)")
+        let bad = try FluxUtilProcess.run(["decode-tx", "zz"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("not valid hex"))
+    }
+
+    @Test func usageErrorsExitWithTwo() throws {
+        #expect(try FluxUtilProcess.run([]).status == 2)
+        #expect(try FluxUtilProcess.run(["frobnicate"]).status == 2)
+        #expect(try FluxUtilProcess.run(["decode-block", "00", "--network", "moon"]).status == 2)
+        #expect(try FluxUtilProcess.run(["equihash", "verify", "--n", "48"]).status == 2)
+        #expect(try FluxUtilProcess.run(["--help"]).status == 0)
+    }
+
+    @Test(arguments: ["main", "test", "regtest"])
+    func decodesGenesisBlocksLikeGetBlock(network: String) throws {
+        let g = try genesis(network)
+        let r = try FluxUtilProcess.run(["decode-block", g["block_hex"] as! String, "--network", network])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try parse(r.stdout)
+        #expect(o["hash"] as? String == g["hash"] as? String)
+        #expect(o["type"] as? String == "POW")
+        #expect(o["solution"] as? String == g["solution_hex"] as? String)
+        #expect(o["merkleroot"] as? String == "94c7aed6b2c67f1718006684bfc3b92081a2f19d59075691b189160d6f3aa13a")
+        #expect(o["size"] as? Int == (g["block_hex"] as! String).count / 2)
+        #expect(o["bits"] as? String == String((g["nBits"] as! String).dropFirst(2)))
+        let txs = o["tx"] as! [[String: Any]]
+        #expect(txs.count == 1)
+        #expect(o["previousblockhash"] == nil)
+    }
+
+    @Test(arguments: ["main", "test", "regtest"])
+    func verifiesGenesisHeaders(network: String) throws {
+        let g = try genesis(network)
+        let r = try FluxUtilProcess.run(["verify-header", g["header_hex"] as! String, "--network", network])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains(g["hash"] as! String))
+    }
+
+    @Test func verifyHeaderReportsTheBrokenRule() throws {
+        let g = try genesis("main")
+        var hex = Array(g["header_hex"] as! String)
+        // Flip a bit in the last byte of the solution.
+        let last = hex.count - 1
+        hex[last] = hex[last] == "0" ? "1" : "0"
+        let r = try FluxUtilProcess.run(["verify-header", String(hex), "--network", "main"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("invalid-solution"), "\(r.stderr)")
+        // The (200,9) solution is not allowed where mainnet mines (125,4).
+        let sized = try FluxUtilProcess.run(["verify-header", g["header_hex"] as! String, "--height", "400000"])
+        #expect(sized.status == 1)
+        #expect(sized.stderr.contains("bad-equihash-solution-size"), "\(sized.stderr)")
+        // Mainnet rejects the regtest genesis: its target is above the mainnet limit.
+        let reg = try genesis("regtest")
+        let wrongNet = try FluxUtilProcess.run(["verify-header", reg["header_hex"] as! String, "--network", "main"])
+        #expect(wrongNet.status == 1)
+        #expect(wrongNet.stderr.contains("bad-diffbits"), "\(wrongNet.stderr)")
+    }
+
+    @Test func equihashSolveThenVerifyRoundTrips() throws {
+        let g = try genesis("regtest")
+        let input = g["equihash_input_I_hex"] as! String
+        let nonce = g["nNonce_le_bytes_hex"] as! String
+        let solved = try FluxUtilProcess.run(["equihash", "solve", "--n", "48", "--k", "5", "--input-hex", input,
+                                              "--nonce-hex", nonce])
+        #expect(solved.status == 0, "\(solved.stderr)")
+        let solutions = solved.stdout.split(separator: "\n").map(String.init)
+        #expect(solutions.contains(g["solution_hex"] as! String))
+        for s in solutions {
+            let v = try FluxUtilProcess.run(["equihash", "verify", "--n", "48", "--k", "5", "--personalization",
+                                             "ZcashPoW", "--input-hex", input, "--nonce-hex", nonce,
+                                             "--solution-hex", s])
+            #expect(v.status == 0, "\(v.stderr)")
+        }
+        let wrongTag = try FluxUtilProcess.run(["equihash", "verify", "--n", "48", "--k", "5", "--personalization",
+                                                "ZelProof", "--input-hex", input, "--nonce-hex", nonce,
+                                                "--solution-hex", g["solution_hex"] as! String])
+        #expect(wrongTag.status == 1)
+    }
+}
