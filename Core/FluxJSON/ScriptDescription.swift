@@ -6,40 +6,20 @@ public enum ScriptDescription {
     /// (with `[ALL]`-style sighash suffixes when `decodeSignatures` is set and the push is a strictly encoded
     /// signature), other opcodes by name; `[error]` where parsing fails.
     public static func asm(_ script: Script, decodeSignatures: Bool = false) -> String {
-        var parts: [String] = []
-        let b = script.bytes
-        let unspendable = b.first == Opcode.opReturn
-        var i = 0
-        while i < b.count {
-            let op = b[i]; i += 1
-            var len = -1
-            switch op {
-            case 0x00...0x4b: len = Int(op)
-            case Opcode.pushData1:
-                guard i + 1 <= b.count else { parts.append("[error]"); return parts.joined(separator: " ") }
-                len = Int(b[i]); i += 1
-            case Opcode.pushData2:
-                guard i + 2 <= b.count else { parts.append("[error]"); return parts.joined(separator: " ") }
-                len = Int(b[i]) | Int(b[i + 1]) << 8; i += 2
-            case Opcode.pushData4:
-                guard i + 4 <= b.count else { parts.append("[error]"); return parts.joined(separator: " ") }
-                len = Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16 | Int(b[i + 3]) << 24; i += 4
-            default: break
-            }
-            guard len >= 0 else { parts.append(Opcode.name(op)); continue }
-            guard len <= b.count - i else { parts.append("[error]"); return parts.joined(separator: " ") }
-            var data = Array(b[i..<i + len]); i += len
-            if data.count <= 4 {
-                parts.append(String(scriptNumber(data)))
-            } else if decodeSignatures && !unspendable && SignatureEncoding.isStrictDER(data)
-                        && SignatureEncoding.hasDefinedHashType(data),
-                      let name = SignatureEncoding.sighashNames[data.last!] {
+        let unspendable = script.bytes.first == Opcode.opReturn
+        let (operations, complete) = script.parsedOperations
+        var parts: [String] = operations.map { operation in
+            guard var data = operation.data else { return Opcode.name(operation.opcode) }
+            if data.count <= 4 { return String(scriptNumber(data)) }
+            if decodeSignatures && !unspendable && SignatureEncoding.isStrictDER(data)
+                && SignatureEncoding.hasDefinedHashType(data),
+               let name = SignatureEncoding.sighashNames[data.last!] {
                 data.removeLast()
-                parts.append(Hex.encode(data) + "[" + name + "]")
-            } else {
-                parts.append(Hex.encode(data))
+                return Hex.encode(data) + "[" + name + "]"
             }
+            return Hex.encode(data)
         }
+        if !complete { parts.append("[error]") }
         return parts.joined(separator: " ")
     }
 

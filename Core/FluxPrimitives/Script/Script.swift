@@ -22,6 +22,12 @@ public struct Script: Hashable, Sendable, ExpressibleByArrayLiteral {
 
     /// Parses the script into operations; nil if a push runs past the end.
     public var operations: [Operation]? {
+        let parsed = parsedOperations
+        return parsed.isComplete ? parsed.operations : nil
+    }
+
+    /// The operations up to the first push that runs past the end, and whether the whole script parsed.
+    public var parsedOperations: (operations: [Operation], isComplete: Bool) {
         var ops: [Operation] = []
         var i = 0
         while i < bytes.count {
@@ -30,26 +36,26 @@ public struct Script: Hashable, Sendable, ExpressibleByArrayLiteral {
             switch op {
             case 0x01...0x4b: len = Int(op)
             case Opcode.pushData1:
-                guard i + 1 <= bytes.count else { return nil }
+                guard i + 1 <= bytes.count else { return (ops, false) }
                 len = Int(bytes[i]); i += 1
             case Opcode.pushData2:
-                guard i + 2 <= bytes.count else { return nil }
+                guard i + 2 <= bytes.count else { return (ops, false) }
                 len = Int(bytes[i]) | Int(bytes[i + 1]) << 8; i += 2
             case Opcode.pushData4:
-                guard i + 4 <= bytes.count else { return nil }
+                guard i + 4 <= bytes.count else { return (ops, false) }
                 len = Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24
                 i += 4
             default: break
             }
             if len >= 0 {
-                guard len <= bytes.count - i else { return nil }
+                guard len <= bytes.count - i else { return (ops, false) }
                 ops.append(Operation(opcode: op, data: Array(bytes[i..<i + len])))
                 i += len
             } else {
                 ops.append(Operation(opcode: op, data: nil))
             }
         }
-        return ops
+        return (ops, true)
     }
 
     // MARK: Standard forms
