@@ -43,6 +43,9 @@ let package = Package(
         // Chain parameters, network upgrades, subsidy, proof-of-work checks of headers.
         .target(name: "FluxConsensus", dependencies: ["FluxPrimitives", "FluxEquihash", "CSecp256k1"],
                 path: "Core/FluxConsensus", swiftSettings: strict),
+        // Keys over libsecp256k1, signature hashes (legacy, ZIP 143, ZIP 243) and the script interpreter.
+        .target(name: "FluxScript", dependencies: ["FluxPrimitives", "FluxEquihash", "CSecp256k1"],
+                path: "Core/FluxScript", swiftSettings: strict),
         // JSON shapes of fluxd's RPC results (decoderawtransaction, getblock) for formats.
         .target(name: "FluxJSON", dependencies: ["FluxPrimitives"],
                 path: "Core/FluxJSON", swiftSettings: strict),
@@ -77,6 +80,8 @@ let package = Package(
         .testTarget(name: "FluxConsensusTests",
                     dependencies: ["FluxConsensus", "FluxPrimitives", "FluxEquihash", "FluxTestSupport"],
                     path: "Tests/FluxConsensusTests", swiftSettings: strict),
+        .testTarget(name: "FluxScriptTests", dependencies: ["FluxScript", "FluxPrimitives", "FluxTestSupport"],
+                    path: "Tests/FluxScriptTests", swiftSettings: strict),
         .testTarget(name: "FluxUtilTests", dependencies: ["FluxJSON", "FluxPrimitives", "FluxTestSupport", "flux-util"],
                     path: "Tests/FluxUtilTests", swiftSettings: strict),
         .testTarget(name: "FluxOptionsTests", dependencies: ["FluxOptions", "FluxConsensus"],

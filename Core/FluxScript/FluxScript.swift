@@ -1,0 +1,2 @@
+/// Keys, signature hashes and the script interpreter.
+public enum FluxScriptModule {}
