@@ -56,6 +56,9 @@ let package = Package(
         // Block templates and the built-in Equihash miner for test networks.
         .target(name: "FluxMining", dependencies: ["FluxConsensus", "FluxEquihash", "FluxPrimitives"],
                 path: "Core/FluxMining", swiftSettings: strict),
+        // RocksDB storage: column families, block index, blocks, undo data, UTXO set and cache, plugin namespaces.
+        .target(name: "FluxStorage", dependencies: ["FluxPrimitives", "CRocksDB"],
+                path: "Core/FluxStorage", swiftSettings: strict),
 
         // Executables.
         .executableTarget(name: "flux-util",
@@ -67,7 +70,8 @@ let package = Package(
                                          "FluxOptions", "FluxMining"],
                           path: "Core/fluxd", swiftSettings: strict),
         .executableTarget(name: "flux-bench",
-                          dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium"],
+                          dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",
+                                         "FluxStorage", "CRocksDB"],
                           path: "Core/flux-bench", swiftSettings: strict),
 
         // Tests.
@@ -89,6 +93,8 @@ let package = Package(
         .testTarget(name: "FluxMiningTests",
                     dependencies: ["FluxMining", "FluxConsensus", "FluxPrimitives", "FluxEquihash"],
                     path: "Tests/FluxMiningTests", swiftSettings: strict),
+        .testTarget(name: "FluxStorageTests", dependencies: ["FluxStorage", "FluxPrimitives", "FluxTestSupport"],
+                    path: "Tests/FluxStorageTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
