@@ -1,2 +1,0 @@
-/// Keys, signature hashes and the script interpreter.
-public enum FluxScriptModule {}
