@@ -60,6 +60,10 @@ let package = Package(
         .target(name: "FluxStorage", dependencies: ["FluxPrimitives", "CRocksDB"],
                 path: "Core/FluxStorage", swiftSettings: strict),
 
+        // Chain state: block index, validation against the UTXO set, reorgs, crash-safe commits.
+        .target(name: "FluxChain", dependencies: ["FluxConsensus", "FluxPrimitives", "FluxScript", "FluxStorage"],
+                path: "Core/FluxChain", swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "flux-util",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
@@ -95,6 +99,10 @@ let package = Package(
                     path: "Tests/FluxMiningTests", swiftSettings: strict),
         .testTarget(name: "FluxStorageTests", dependencies: ["FluxStorage", "FluxPrimitives", "FluxTestSupport"],
                     path: "Tests/FluxStorageTests", swiftSettings: strict),
+        .testTarget(name: "FluxChainTests",
+                    dependencies: ["FluxChain", "FluxConsensus", "FluxPrimitives", "FluxScript", "FluxStorage",
+                                   "FluxMining", "FluxEquihash", "FluxTestSupport"],
+                    path: "Tests/FluxChainTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
