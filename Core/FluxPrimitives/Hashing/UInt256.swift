@@ -170,3 +170,42 @@ public struct UInt256: Hashable, Comparable, Sendable, CustomStringConvertible {
         (~self / (self &+ UInt256(1))) &+ UInt256(1)
     }
 }
+
+// MARK: Arithmetic used by the difficulty rules
+
+extension UInt256 {
+    /// Multiplication modulo 2^256 (`arith_uint256::operator*=(const base_uint&)`): the low 256 bits of the
+    /// full product.
+    public static func &* (a: UInt256, b: UInt256) -> UInt256 {
+        let x = a.array, y = b.array
+        var out = [UInt64](repeating: 0, count: 4)
+        for i in 0..<4 where x[i] != 0 {
+            var carry: UInt64 = 0
+            for j in 0..<(4 - i) {
+                // x·y + out + carry ≤ 2^128 − 1, so the high word never overflows.
+                let (hi, lo) = x[i].multipliedFullWidth(by: y[j])
+                let (s1, o1) = out[i + j].addingReportingOverflow(lo)
+                let (s2, o2) = s1.addingReportingOverflow(carry)
+                out[i + j] = s2
+                carry = hi &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+            }
+        }
+        return UInt256(array: out)
+    }
+
+    /// Quotient and remainder of a division by a 64-bit value; traps on division by zero.
+    public func quotientAndRemainder(dividingBy d: UInt64) -> (quotient: UInt256, remainder: UInt64) {
+        precondition(d != 0, "division by zero")
+        let x = array
+        var q = [UInt64](repeating: 0, count: 4)
+        var r: UInt64 = 0
+        for i in (0..<4).reversed() {
+            // r < d, so the two-word dividend's quotient fits in one word.
+            (q[i], r) = d.dividingFullWidth((high: r, low: x[i]))
+        }
+        return (UInt256(array: q), r)
+    }
+
+    /// Integer division by a 64-bit value (`arith_uint256 / uint64`); traps on division by zero.
+    public static func / (a: UInt256, b: UInt64) -> UInt256 { a.quotientAndRemainder(dividingBy: b).quotient }
+}
