@@ -1,7 +1,7 @@
 import CSodium
 import COpenSSL
 
-/// The hash functions Flux's formats use: SHA-256, double SHA-256, RIPEMD-160 and HASH160.
+/// The hash functions Flux's formats use: SHA-256, double SHA-256, RIPEMD-160 and HASH160 (and SHA-1 for scripts).
 public enum Hashing {
     /// SHA-256 of `data` (libsodium).
     public static func sha256<C: ContiguousByteStorage>(_ data: C) -> [UInt8] {
@@ -30,6 +30,19 @@ public enum Hashing {
             }
         }
         precondition(ok == 1 && size == 20, "libcrypto has no RIPEMD-160")
+        return out
+    }
+
+    /// SHA-1 of `data` (OpenSSL's libcrypto); only the script opcode `OP_SHA1` uses it.
+    public static func sha1<C: ContiguousByteStorage>(_ data: C) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 20)
+        var size: UInt32 = 20
+        let ok = data.withUnsafeBytes { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                EVP_Digest(src.baseAddress, src.count, dst.baseAddress, &size, EVP_sha1(), nil)
+            }
+        }
+        precondition(ok == 1 && size == 20, "libcrypto has no SHA-1")
         return out
     }
 

@@ -19,10 +19,12 @@ public enum SignatureHash {
     ///   - amount: value of the spent output (committed to only by ZIP 143/243).
     ///   - hashType: the full sighash type (the legacy algorithm appends all 32 bits).
     ///   - branchId: consensus branch id of the block's epoch (ZIP 143/243 only; `0x76b809bb` on Flux).
-    /// - Returns: the digest in internal byte order (`uint256` as fluxd signs it). The legacy algorithm returns
-    ///   the value 1 for SIGHASH_SINGLE without a matching output (Bitcoin's well-known quirk).
+    /// - Returns: the digest in internal byte order (`uint256` as fluxd signs it), or nil for SIGHASH_SINGLE
+    ///   without an output of the same index in a legacy transaction. Bitcoin signs the constant 1 there; Zcash,
+    ///   and so fluxd, throws instead, which makes the signature check fail. (ZIP 143/243 define that case:
+    ///   the outputs hash is zero.)
     public static func compute(tx: Transaction, inputIndex: Int, scriptCode: Script, amount: Amount,
-                               hashType: SigHashType, branchId: UInt32) -> Hash256 {
+                               hashType: SigHashType, branchId: UInt32) -> Hash256? {
         precondition(inputIndex >= 0 && inputIndex < tx.inputs.count, "sighash input index out of range")
         return digest(tx: tx, inputIndex: inputIndex, scriptCode: scriptCode.bytes, amount: amount,
                       hashType: hashType, branchId: branchId)
@@ -31,14 +33,12 @@ public enum SignatureHash {
     /// The digest the JoinSplit signature and the Sapling binding and spend-authorisation signatures sign
     /// (fluxd's `SignatureHash` with `NOT_AN_INPUT`, an empty script and SIGHASH_ALL).
     public static func computeForShieldedSignatures(tx: Transaction, branchId: UInt32) -> Hash256 {
-        digest(tx: tx, inputIndex: nil, scriptCode: [], amount: .zero, hashType: .all, branchId: branchId)
+        // SIGHASH_ALL always has a digest.
+        digest(tx: tx, inputIndex: nil, scriptCode: [], amount: .zero, hashType: .all, branchId: branchId)!
     }
 
-    /// The value 1 as a 256-bit little-endian number: the legacy "SIGHASH_SINGLE bug" result.
-    public static let one: Hash256 = Hash256([1] + [UInt8](repeating: 0, count: 31))
-
     static func digest(tx: Transaction, inputIndex: Int?, scriptCode: [UInt8], amount: Amount,
-                       hashType: SigHashType, branchId: UInt32) -> Hash256 {
+                       hashType: SigHashType, branchId: UInt32) -> Hash256? {
         if tx.overwintered {
             return zip143(tx: tx, inputIndex: inputIndex, scriptCode: scriptCode, amount: amount,
                           hashType: hashType, branchId: branchId, sapling: tx.versionGroupId == Transaction.saplingVersionGroupId)
@@ -48,10 +48,10 @@ public enum SignatureHash {
 
     // MARK: Legacy (Bitcoin + Sprout)
 
-    static func legacy(tx: Transaction, inputIndex: Int?, scriptCode: [UInt8], hashType: SigHashType) -> Hash256 {
+    static func legacy(tx: Transaction, inputIndex: Int?, scriptCode: [UInt8], hashType: SigHashType) -> Hash256? {
         if hashType.isSingle {
-            // NOT_AN_INPUT is (unsigned) −1, so it never has a matching output either.
-            guard let index = inputIndex, index < tx.outputs.count else { return one }
+            // fluxd: "no matching output for SIGHASH_SINGLE". NOT_AN_INPUT never has one either.
+            guard let index = inputIndex, index < tx.outputs.count else { return nil }
         }
         var w = ByteWriter(capacity: 256 + tx.inputs.count * 41 + tx.outputs.count * 34 + scriptCode.count)
         w.writeLE(tx.header)
@@ -133,52 +133,26 @@ public enum SignatureHash {
     // MARK: ZIP 143 / ZIP 243
 
     static func zip143(tx: Transaction, inputIndex: Int?, scriptCode: [UInt8], amount: Amount,
-                       hashType: SigHashType, branchId: UInt32, sapling: Bool) -> Hash256 {
+                       hashType: SigHashType, branchId: UInt32, sapling: Bool,
+                       cache: SighashCache? = nil) -> Hash256 {
         let zero = [UInt8](repeating: 0, count: 32)
         var hashPrevouts = zero, hashSequence = zero, hashOutputs = zero
-        var hashJoinSplits = zero, hashSpends = zero, hashShieldedOutputs = zero
 
         if !hashType.anyoneCanPay {
-            var w = ByteWriter(capacity: tx.inputs.count * 36)
-            for input in tx.inputs { input.prevout.encode(to: &w) }
-            hashPrevouts = blake2b256(w.bytes, "ZcashPrevoutHash")
+            hashPrevouts = cache?.prevouts ?? prevoutsHash(tx)
         }
         if !hashType.anyoneCanPay && !hashType.isSingle && !hashType.isNone {
-            var w = ByteWriter(capacity: tx.inputs.count * 4)
-            for input in tx.inputs { w.writeLE(input.sequence) }
-            hashSequence = blake2b256(w.bytes, "ZcashSequencHash")
+            hashSequence = cache?.sequences ?? sequencesHash(tx)
         }
         if !hashType.isSingle && !hashType.isNone {
-            var w = ByteWriter(capacity: tx.outputs.count * 34)
-            for output in tx.outputs { output.encode(to: &w) }
-            hashOutputs = blake2b256(w.bytes, "ZcashOutputsHash")
+            hashOutputs = cache?.outputs ?? outputsHash(tx.outputs)
         } else if hashType.isSingle, let index = inputIndex, index < tx.outputs.count {
-            var w = ByteWriter(capacity: 64)
-            tx.outputs[index].encode(to: &w)
-            hashOutputs = blake2b256(w.bytes, "ZcashOutputsHash")
+            hashOutputs = outputsHash(tx.outputs[index...index])
         }
-        if !tx.joinSplits.isEmpty {
-            var w = ByteWriter(capacity: tx.joinSplits.count * 1802 + 32)
-            for js in tx.joinSplits { js.writeForSignature(to: &w) }
-            w.writeBytes(tx.joinSplitPubKey)
-            hashJoinSplits = blake2b256(w.bytes, "ZcashJSplitsHash")
-        }
-        if sapling && !tx.shieldedSpends.isEmpty {
-            var w = ByteWriter(capacity: tx.shieldedSpends.count * 320)
-            for spend in tx.shieldedSpends {
-                w.writeHash(spend.cv); w.writeHash(spend.anchor); w.writeHash(spend.nullifier)
-                w.writeHash(spend.rk); w.writeBytes(spend.zkproof)
-            }
-            hashSpends = blake2b256(w.bytes, "ZcashSSpendsHash")
-        }
-        if sapling && !tx.shieldedOutputs.isEmpty {
-            var w = ByteWriter(capacity: tx.shieldedOutputs.count * 948)
-            for output in tx.shieldedOutputs {
-                w.writeHash(output.cv); w.writeHash(output.cmu); w.writeHash(output.ephemeralKey)
-                w.writeBytes(output.encCiphertext); w.writeBytes(output.outCiphertext); w.writeBytes(output.zkproof)
-            }
-            hashShieldedOutputs = blake2b256(w.bytes, "ZcashSOutputHash")
-        }
+        let hashJoinSplits = tx.joinSplits.isEmpty ? zero : (cache?.joinSplits ?? joinSplitsHash(tx))
+        let hashSpends = tx.shieldedSpends.isEmpty ? zero : (cache?.shieldedSpends ?? shieldedSpendsHash(tx))
+        let hashShieldedOutputs = tx.shieldedOutputs.isEmpty
+            ? zero : (cache?.shieldedOutputs ?? shieldedOutputsHash(tx))
 
         var w = ByteWriter(capacity: 512 + scriptCode.count)
         w.writeLE(tx.header)
@@ -205,6 +179,49 @@ public enum SignatureHash {
         var personalization = Array("ZcashSigHash".utf8)
         withUnsafeBytes(of: branchId.littleEndian) { personalization.append(contentsOf: $0) }
         return Hash256(Blake2b.hash(w.bytes, digestLength: 32, personalization: personalization))
+    }
+
+    static func prevoutsHash(_ tx: Transaction) -> [UInt8] {
+        var w = ByteWriter(capacity: tx.inputs.count * 36)
+        for input in tx.inputs { input.prevout.encode(to: &w) }
+        return blake2b256(w.bytes, "ZcashPrevoutHash")
+    }
+
+    static func sequencesHash(_ tx: Transaction) -> [UInt8] {
+        var w = ByteWriter(capacity: tx.inputs.count * 4)
+        for input in tx.inputs { w.writeLE(input.sequence) }
+        return blake2b256(w.bytes, "ZcashSequencHash")
+    }
+
+    static func outputsHash(_ outputs: some Collection<TxOut>) -> [UInt8] {
+        var w = ByteWriter(capacity: outputs.count * 34)
+        for output in outputs { output.encode(to: &w) }
+        return blake2b256(w.bytes, "ZcashOutputsHash")
+    }
+
+    static func joinSplitsHash(_ tx: Transaction) -> [UInt8] {
+        var w = ByteWriter(capacity: tx.joinSplits.count * 1802 + 32)
+        for js in tx.joinSplits { js.writeForSignature(to: &w) }
+        w.writeBytes(tx.joinSplitPubKey)
+        return blake2b256(w.bytes, "ZcashJSplitsHash")
+    }
+
+    static func shieldedSpendsHash(_ tx: Transaction) -> [UInt8] {
+        var w = ByteWriter(capacity: tx.shieldedSpends.count * 320)
+        for spend in tx.shieldedSpends {
+            w.writeHash(spend.cv); w.writeHash(spend.anchor); w.writeHash(spend.nullifier)
+            w.writeHash(spend.rk); w.writeBytes(spend.zkproof)
+        }
+        return blake2b256(w.bytes, "ZcashSSpendsHash")
+    }
+
+    static func shieldedOutputsHash(_ tx: Transaction) -> [UInt8] {
+        var w = ByteWriter(capacity: tx.shieldedOutputs.count * 948)
+        for output in tx.shieldedOutputs {
+            w.writeHash(output.cv); w.writeHash(output.cmu); w.writeHash(output.ephemeralKey)
+            w.writeBytes(output.encCiphertext); w.writeBytes(output.outCiphertext); w.writeBytes(output.zkproof)
+        }
+        return blake2b256(w.bytes, "ZcashSOutputHash")
     }
 
     private static func blake2b256(_ data: [UInt8], _ personalization: String) -> [UInt8] {
