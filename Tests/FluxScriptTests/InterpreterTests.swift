@@ -10,9 +10,9 @@ import Testing
 
     static func spend(_ scriptPubKey: Script, amount: Amount, lockTime: UInt32 = 0,
                       sequence: UInt32 = .max) -> Transaction {
-        Transaction.sapling(inputs: [TxIn(prevout: prevout, scriptSig: [], sequence: sequence)],
-                            outputs: [TxOut(value: 5_000, scriptPubKey: .payToPubKeyHash([UInt8](repeating: 9, count: 20)))],
-                            lockTime: lockTime)
+        let payee = Script.payToPubKeyHash([UInt8](repeating: 9, count: 20))
+        return Transaction.sapling(inputs: [TxIn(prevout: prevout, scriptSig: [], sequence: sequence)],
+                                   outputs: [TxOut(value: 5_000, scriptPubKey: payee)], lockTime: lockTime)
     }
 
     static func sign(_ tx: Transaction, scriptCode: Script, amount: Amount, key: PrivateKey,

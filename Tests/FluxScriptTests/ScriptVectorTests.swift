@@ -30,8 +30,8 @@ struct ScriptVector: CustomTestStringConvertible {
         let flagSet = try #require(ScriptFlags(names: flags), "unknown flags \(flags)")
         let credit = Transaction(version: 1, inputs: [TxIn(prevout: .null, scriptSig: [0x00, 0x00])],
                                  outputs: [TxOut(value: 0, scriptPubKey: pub)])
-        let spend = Transaction(version: 1, inputs: [TxIn(prevout: OutPoint(hash: credit.txid, index: 0), scriptSig: sig)],
-                                outputs: [TxOut(value: 0, scriptPubKey: [])])
+        let input = TxIn(prevout: OutPoint(hash: credit.txid, index: 0), scriptSig: sig)
+        let spend = Transaction(version: 1, inputs: [input], outputs: [TxOut(value: 0, scriptPubKey: [])])
         let checker = TransactionSignatureChecker(tx: spend, inputIndex: 0, amount: 0, branchId: 0)
         do throws(ScriptError) {
             try ScriptInterpreter.verify(scriptSig: sig, scriptPubKey: pub, flags: flagSet, checker: checker)
@@ -73,7 +73,8 @@ struct ScriptVector: CustomTestStringConvertible {
         #expect(try ScriptNotation.parse("DUP HASH160 0x14 0x0102 EQUAL").bytes == [0x76, 0xa9, 0x14, 1, 2, 0x87])
         #expect(try ScriptNotation.parse("0 -1 1 16 17 -2 'Az' ''").bytes
                 == [0x00, 0x4f, 0x51, 0x60, 0x01, 0x11, 0x01, 0x82, 0x02, 0x41, 0x7a, 0x00])
-        #expect(try ScriptNotation.parse("OP_CHECKMULTISIG NOP2 CHECKLOCKTIMEVERIFY NOP3").bytes == [0xae, 0xb1, 0xb1, 0xb2])
+        #expect(try ScriptNotation.parse("OP_CHECKMULTISIG NOP2 CHECKLOCKTIMEVERIFY NOP3").bytes
+                == [0xae, 0xb1, 0xb1, 0xb2])
         #expect(throws: ScriptNotation.ParseError.self) { try ScriptNotation.parse("FOO") }
     }
 }

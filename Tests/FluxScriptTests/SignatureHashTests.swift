@@ -19,7 +19,8 @@ struct SighashVector: CustomTestStringConvertible {
             guard let r = row as? [Any], r.count == 6, let tx = r[0] as? String, let script = r[1] as? String,
                   let index = r[2] as? Int, let type = r[3] as? Int, let branch = r[4] as? Int,
                   let digest = r[5] as? String else { return nil }
-            return SighashVector(rawTx: tx, script: script, inputIndex: index, hashType: Int32(truncatingIfNeeded: type),
+            return SighashVector(rawTx: tx, script: script, inputIndex: index,
+                                 hashType: Int32(truncatingIfNeeded: type),
                                  branchId: UInt32(truncatingIfNeeded: branch), expected: digest)
         }
     }

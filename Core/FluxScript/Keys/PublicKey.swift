@@ -7,8 +7,8 @@ import FluxPrimitives
 /// expected, and only `verify` decides whether it works. `isValid` is fluxd's cheap length check;
 /// `isFullyValid` parses the point on the curve. All methods are safe to call from many threads at once.
 public struct PublicKey: Hashable, Sendable {
-    /// The serialized key: 33 bytes (`02`/`03` ‖ x) compressed, 65 bytes (`04` ‖ x ‖ y) uncompressed; libsecp256k1
-    /// also accepts the hybrid forms `06`/`07`.
+    /// The serialized key: 33 bytes (`02`/`03` ‖ x) compressed, 65 bytes (`04` ‖ x ‖ y) uncompressed;
+    /// libsecp256k1 also accepts the hybrid forms `06`/`07`.
     public let bytes: [UInt8]
 
     /// Wraps serialized key bytes without checking them.

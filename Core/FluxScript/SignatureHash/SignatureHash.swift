@@ -5,7 +5,11 @@ import FluxPrimitives
 ///
 /// | transaction | algorithm |
 /// |---|---|
-/// | not overwintered (v1, v2) | Bitcoin's original algorithm on a modified copy of the transaction, extended by Zcash with the JoinSplits (v ≥ 2) and a zeroed JoinSplit signature; SHA256d |
+/// | not overwintered (v1, v2) | Bitcoin's original algorithm (SHA256d of a modified copy), plus Zcash's JoinSplits |
+///
+/// The legacy copy keeps only the signed input's script code (OP_CODESEPARATORs removed), blanks or drops other
+/// inputs and outputs by sighash type and, for version ≥ 2, appends the JoinSplits, their public key and 64 zero
+/// bytes in place of the JoinSplit signature.
 /// | Overwinter v3 | ZIP 143: BLAKE2b-256 personalised `ZcashSigHash` ‖ LE32(branch id) |
 /// | Sapling v4 | ZIP 243: ZIP 143 plus the Sapling spends, outputs and value balance |
 ///
@@ -41,7 +45,8 @@ public enum SignatureHash {
                        hashType: SigHashType, branchId: UInt32) -> Hash256? {
         if tx.overwintered {
             return zip143(tx: tx, inputIndex: inputIndex, scriptCode: scriptCode, amount: amount,
-                          hashType: hashType, branchId: branchId, sapling: tx.versionGroupId == Transaction.saplingVersionGroupId)
+                          hashType: hashType, branchId: branchId,
+                          sapling: tx.versionGroupId == Transaction.saplingVersionGroupId)
         }
         return legacy(tx: tx, inputIndex: inputIndex, scriptCode: scriptCode, hashType: hashType)
     }
