@@ -8,7 +8,8 @@ import FluxPrimitives
 ///   `rawAmount`) the Int64 little-endian;
 /// - script is CompactSize(tag) then: tag 0 → 20-byte P2PKH key hash; 1 → 20-byte P2SH script hash; 2 or 3 →
 ///   32-byte x-coordinate of a compressed-key P2PK (`02`/`03` prefix); tag ≥ 4 → (tag − 4) raw script bytes.
-/// A typical P2PKH coin takes 27 bytes. Inside `BlockUndo` coins are written without the leading version byte.
+/// A P2PKH coin at a mainnet height takes about 30 bytes. Inside `BlockUndo` coins are written without the
+/// leading version byte.
 public struct Coin: Hashable, Sendable {
     /// The output: amount and locking script.
     public var output: TxOut

@@ -119,6 +119,16 @@ public final class UTXOCache: @unchecked Sendable {
         dirtyOutPoints.removeAll()
     }
 
+    /// Drops every entry, clean or dirty, and forgets the last flush: for when the database changed behind the
+    /// cache (a reindex, a bulk rewrite of the coins). Uncommitted changes are lost.
+    public func clear() {
+        entries.removeAll()
+        dirtyOutPoints.removeAll()
+        lastFlushed.removeAll()
+        dirtyCount = 0
+        estimatedBytes = 0
+    }
+
     /// Evicts clean entries (in no particular order) until `estimatedBytes` is at most `maxBytes`. Dirty entries
     /// are never evicted, so the cache can stay above the limit until the next flush.
     public func trim() {

@@ -216,6 +216,14 @@ import Testing
             try store.commit(batch)
             cache.trim()
             #expect(cache.estimatedBytes <= 1_000 && cache.dirtyCount == 0)
+
+            cache.add(Self.coin(200), at: Self.outPoint(200))
+            cache.clear()
+            #expect(cache.entryCount == 0 && cache.dirtyCount == 0 && cache.estimatedBytes == 0)
+            var empty = ChainBatch()
+            cache.flush(into: &empty)
+            #expect(empty.isEmpty)
+            #expect(try cache.coin(Self.outPoint(50)) == Self.coin(50))
         }
     }
 }
