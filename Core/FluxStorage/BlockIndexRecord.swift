@@ -57,7 +57,8 @@ public struct BlockIndexRecord: Hashable, Sendable {
         var r = ByteReader(bytes)
         let version = try r.readUInt8("index.version")
         guard version == Self.recordVersion else {
-            throw DecodingError(field: "index.version", offset: 0, reason: .invalidValue("unknown record version \(version)"))
+            throw DecodingError(field: "index.version", offset: 0,
+                                reason: .invalidValue("unknown record version \(version)"))
         }
         hash = try r.readHash("index.hash")
         header = try BlockHeader(from: &r)

@@ -38,7 +38,8 @@ public struct BlockUndo: Hashable, Sendable {
         var r = ByteReader(bytes)
         let version = try r.readUInt8("undo.version")
         guard version == Self.recordVersion else {
-            throw DecodingError(field: "undo.version", offset: 0, reason: .invalidValue("unknown record version \(version)"))
+            throw DecodingError(field: "undo.version", offset: 0,
+                                reason: .invalidValue("unknown record version \(version)"))
         }
         // Each transaction takes at least its count byte; each coin at least 3 bytes (code, amount, script tag).
         let transactions = try r.readCount("undo.transactions", limit: CompactSize.maxSize, minElementSize: 1)

@@ -35,7 +35,8 @@ public final class ChainStore: @unchecked Sendable {
         let advice = "restart with -reindex to rebuild it, or use a new -datadir"
         if let stored = try database.get(.meta, Array(StorageKey.formatVersion.utf8)) {
             guard stored.count == 4 else {
-                throw StorageError("corrupt format_version record in \(database.path): \(stored.count) bytes, expected 4")
+                throw StorageError("corrupt format_version record in \(database.path): \(stored.count) bytes, "
+                                   + "expected 4")
             }
             let version = stored.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             guard version == Self.formatVersion else {

@@ -40,7 +40,8 @@ public struct Coin: Hashable, Sendable {
         var r = ByteReader(bytes)
         let version = try r.readUInt8("coin.version")
         guard version == Self.recordVersion else {
-            throw DecodingError(field: "coin.version", offset: 0, reason: .invalidValue("unknown record version \(version)"))
+            throw DecodingError(field: "coin.version", offset: 0,
+                                reason: .invalidValue("unknown record version \(version)"))
         }
         try self.init(body: &r)
         try r.expectEnd("coin")

@@ -75,7 +75,8 @@ public final class Database: @unchecked Sendable {
         let utxo = rocksdb_options_create_copy(base)!
         let utxoTable = rocksdb_block_based_options_create()!
         rocksdb_block_based_options_set_block_cache(utxoTable, cache)
-        rocksdb_block_based_options_set_filter_policy(utxoTable, rocksdb_filterpolicy_create_bloom_full(10))  // owned by the table options
+        // The table options take ownership of the filter policy.
+        rocksdb_block_based_options_set_filter_policy(utxoTable, rocksdb_filterpolicy_create_bloom_full(10))
         rocksdb_options_set_block_based_table_factory(utxo, utxoTable)
         rocksdb_block_based_options_destroy(utxoTable)
 
@@ -213,7 +214,8 @@ public final class Database: @unchecked Sendable {
                 }
             }
             var error: UnsafeMutablePointer<CChar>? = nil
-            rocksdb_write(db, (sync ?? options.syncWrites) ? syncWriteOptions : bufferedWriteOptions, rocksBatch, &error)
+            let writeOptions = (sync ?? options.syncWrites) ? syncWriteOptions : bufferedWriteOptions
+            rocksdb_write(db, writeOptions, rocksBatch, &error)
             if let error {
                 throw StorageError("write batch of \(batch.count) operations: \(Self.take(error))")
             }

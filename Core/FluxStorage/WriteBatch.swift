@@ -82,8 +82,8 @@ public struct WriteBatch: Sendable {
     public var operations: [Operation] {
         entries.map { e in
             let key = Array(buffer.bytes[e.keyStart..<e.keyStart + e.keyCount])
-            return e.isPut ? .put(e.family, key: key, value: Array(buffer.bytes[e.valueStart..<e.valueStart + e.valueCount]))
-                           : .delete(e.family, key: key)
+            guard e.isPut else { return .delete(e.family, key: key) }
+            return .put(e.family, key: key, value: Array(buffer.bytes[e.valueStart..<e.valueStart + e.valueCount]))
         }
     }
 }
