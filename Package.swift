@@ -101,7 +101,7 @@ let package = Package(
                     path: "Tests/FluxStorageTests", swiftSettings: strict),
         .testTarget(name: "FluxChainTests",
                     dependencies: ["FluxChain", "FluxConsensus", "FluxPrimitives", "FluxScript", "FluxStorage",
-                                   "FluxMining", "FluxEquihash", "FluxTestSupport"],
+                                   "FluxMining", "FluxEquihash", "FluxTestSupport", "fluxd"],
                     path: "Tests/FluxChainTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,7 @@ public struct NodeOptions: Sendable {
         "reindex": .flag, "debug": .repeated, "upgradeheight": .repeated, "plugins": .path,
         "checkplugins": .flag, "printtoconsole": .flag, "gen": .flag, "genproclimit": .integer,
         "stopatheight": .count, "mineraddress": .text, "help": .flag, "version": .flag,
+        "loadblock": .repeated, "dbbatchblocks": .count,
     ]
 
     /// How an option's value is read.

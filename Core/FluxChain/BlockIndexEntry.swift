@@ -1,0 +1,77 @@
+import FluxPrimitives
+import FluxStorage
+
+/// One header known to the node, with its place in the tree of branches.
+///
+/// Entries are created and mutated only by `ChainState` under its lock; other threads see them through
+/// `ChainState`'s accessors.
+public final class BlockIndexEntry: @unchecked Sendable {
+    /// The block hash.
+    public let hash: Hash256
+    /// The header.
+    public let header: BlockHeader
+    /// Height (genesis 0).
+    public let height: Int
+    /// Total work of the chain ending here.
+    public let chainWork: UInt256
+    /// The parent entry (nil for genesis).
+    public let parent: BlockIndexEntry?
+    /// Validation and storage state.
+    public internal(set) var status: BlockStatus
+    /// Number of transactions, 0 until the body is stored.
+    public internal(set) var transactionCount: Int
+    /// An ancestor further back, for O(log n) ancestor lookups (Bitcoin's skip list).
+    let skip: BlockIndexEntry?
+    /// Arrival order; among equal work the earlier-seen branch wins.
+    let sequence: Int
+
+    init(hash: Hash256, header: BlockHeader, height: Int, chainWork: UInt256, parent: BlockIndexEntry?,
+         status: BlockStatus, transactionCount: Int, sequence: Int) {
+        self.hash = hash
+        self.header = header
+        self.height = height
+        self.chainWork = chainWork
+        self.parent = parent
+        self.status = status
+        self.transactionCount = transactionCount
+        self.sequence = sequence
+        self.skip = parent?.ancestor(at: BlockIndexEntry.skipHeight(height))
+    }
+
+    /// The ancestor at `height` (self when equal), or nil above this entry or below genesis.
+    public func ancestor(at target: Int) -> BlockIndexEntry? {
+        guard target <= height, target >= 0 else { return nil }
+        var walk: BlockIndexEntry = self
+        var h = height
+        while h > target {
+            let skipHeight = BlockIndexEntry.skipHeight(h)
+            let previousSkip = BlockIndexEntry.skipHeight(h - 1)
+            if let s = walk.skip, skipHeight == target
+                || (skipHeight > target && !(previousSkip < skipHeight - 2 && previousSkip >= target)) {
+                walk = s
+                h = skipHeight
+            } else {
+                guard let p = walk.parent else { return nil }
+                walk = p
+                h -= 1
+            }
+        }
+        return walk
+    }
+
+    /// Bitcoin's `GetSkipHeight`.
+    static func skipHeight(_ height: Int) -> Int {
+        if height < 2 { return 0 }
+        func invertLowestOne(_ n: Int) -> Int { n & (n - 1) }
+        return height & 1 == 1 ? invertLowestOne(invertLowestOne(height - 1)) + 1 : invertLowestOne(height)
+    }
+
+    /// True when this block or an ancestor is known invalid.
+    public var isFailed: Bool { !status.isDisjoint(with: [.failed, .failedChild]) }
+
+    /// The persisted form.
+    var record: BlockIndexRecord {
+        BlockIndexRecord(hash: hash, header: header, height: height, chainWork: chainWork, status: status,
+                         transactionCount: transactionCount)
+    }
+}

@@ -1,0 +1,23 @@
+/// Tunables of `ChainState`.
+public struct ChainOptions: Sendable {
+    /// Blocks connected before the pending batch is committed (1 = every block is its own atomic batch).
+    /// Larger values speed up import; a crash then loses at most that many connected blocks, never a part of one.
+    public var blocksPerCommit: Int = 1
+    /// Commit early when the UTXO cache holds more than this many dirty bytes.
+    public var maxPendingBytes: Int = 64 << 20
+    /// UTXO cache size.
+    public var cacheBytes: Int = 256 << 20
+    /// Deepest reorganisation accepted; nil uses the network rule (fluxd's 40, or its PoN-launch window).
+    public var maxReorgDepth: Int?
+    /// Verify scripts of blocks below the last checkpoint (fluxd skips them).
+    public var checkScriptsBelowCheckpoints = false
+    /// Worker threads for script checks (defaults to the core count).
+    public var scriptThreads: Int = 0
+    /// The current (network-adjusted) time in unix seconds, for the future-time rule.
+    public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+
+    /// Default options.
+    public init() {}
+}
+
+import Foundation
