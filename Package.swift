@@ -99,9 +99,12 @@ let package = Package(
                     path: "Tests/FluxMiningTests", swiftSettings: strict),
         .testTarget(name: "FluxStorageTests", dependencies: ["FluxStorage", "FluxPrimitives", "FluxTestSupport"],
                     path: "Tests/FluxStorageTests", swiftSettings: strict),
+        .target(name: "FluxChainFixtures",
+                dependencies: ["FluxChain", "FluxConsensus", "FluxPrimitives", "FluxScript", "FluxMining", "FluxEquihash"],
+                path: "Tests/FluxChainFixtures", swiftSettings: strict),
         .testTarget(name: "FluxChainTests",
                     dependencies: ["FluxChain", "FluxConsensus", "FluxPrimitives", "FluxScript", "FluxStorage",
-                                   "FluxMining", "FluxEquihash", "FluxTestSupport", "fluxd"],
+                                   "FluxMining", "FluxEquihash", "FluxTestSupport", "FluxChainFixtures", "fluxd"],
                     path: "Tests/FluxChainTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FluxChain
+import FluxChainFixtures
 import FluxConsensus
 import FluxPrimitives
 import FluxStorage

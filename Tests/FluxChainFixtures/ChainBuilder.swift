@@ -6,17 +6,21 @@ import FluxMining
 import FluxPrimitives
 import FluxScript
 
-/// Builds valid regtest blocks for tests: coinbase, optional spends, correct nBits, an Equihash (48,5)
+/// Builds valid regtest blocks for tests and benchmarks: coinbase, optional spends, correct nBits, an Equihash (48,5)
 /// solution (regtest skips the target check, as fluxd does, so the first solution is enough).
-struct ChainBuilder {
-    let params: ChainParameters
-    let key: PrivateKey
-    let minerScript: Script
+public struct ChainBuilder {
+    /// The network.
+    public let params: ChainParameters
+    /// The key that receives block rewards and signs spends.
+    public let key: PrivateKey
+    /// P2PKH script of `key`.
+    public let minerScript: Script
     /// Headers of every block built, by hash, so any branch can be extended.
-    var headers: [Hash256: (header: BlockHeader, height: Int)] = [:]
+    public var headers: [Hash256: (header: BlockHeader, height: Int)] = [:]
     var nonceCounter: UInt64 = 0
 
-    init(params: ChainParameters = .regtest, seed: UInt8 = 1) {
+    /// A builder on `params` whose key is 32 bytes of `seed`.
+    public init(params: ChainParameters = .regtest, seed: UInt8 = 1) {
         self.params = params
         key = PrivateKey(bytes: [UInt8](repeating: seed, count: 32))!
         minerScript = .payToPubKeyHash(key.publicKey(compressed: true).hash160)
@@ -25,14 +29,14 @@ struct ChainBuilder {
     }
 
     /// A new temporary data folder.
-    static func temporaryDirectory() -> String {
+    public static func temporaryDirectory() -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("flux-chain-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
     }
 
     /// Builds a block on `parent` with `transactions` after the coinbase. `time` defaults to parent + 120.
-    mutating func block(on parent: Hash256, transactions: [Transaction] = [], fees: Amount = .zero,
+    public mutating func block(on parent: Hash256, transactions: [Transaction] = [], fees: Amount = .zero,
                         time: UInt32? = nil, coinbaseExtra: Amount = .zero, collateral: OutPoint? = nil,
                         signWith nodeKey: PrivateKey? = nil, bits forcedBits: UInt32? = nil) -> Block {
         let (parentHeader, parentHeight) = headers[parent]!
@@ -65,7 +69,7 @@ struct ChainBuilder {
     }
 
     /// Builds `count` blocks on `parent`, returning them in order.
-    mutating func chain(on parent: Hash256, count: Int) -> [Block] {
+    public mutating func chain(on parent: Hash256, count: Int) -> [Block] {
         var out: [Block] = []
         var tip = parent
         for _ in 0..<count {
@@ -78,7 +82,7 @@ struct ChainBuilder {
 
     /// A v1 (pre-Acadia) or v4 transaction spending `outpoint` (paying to this builder's key) to `outputs`,
     /// signed with SIGHASH_ALL.
-    func spend(_ outpoints: [(OutPoint, Amount)], to outputs: [TxOut], height: Int) -> Transaction {
+    public func spend(_ outpoints: [(OutPoint, Amount)], to outputs: [TxOut], height: Int) -> Transaction {
         let sapling = params.upgrades.isActive(.acadia, at: height)
         var tx = sapling
             ? Transaction.sapling(inputs: outpoints.map { TxIn(prevout: $0.0, scriptSig: []) }, outputs: outputs)
@@ -97,10 +101,11 @@ struct ChainBuilder {
     }
 }
 
-struct BuilderAncestors: AncestorLookup {
+/// Ancestors of a branch the builder made.
+public struct BuilderAncestors: AncestorLookup {
     let builder: ChainBuilder
     let tip: Hash256
-    func ancestor(at height: Int) -> ChainHeaderInfo? {
+    public func ancestor(at height: Int) -> ChainHeaderInfo? {
         var hash = tip
         while let (header, h) = builder.headers[hash] {
             if h == height { return ChainHeaderInfo(height: h, time: header.time, bits: header.bits) }
