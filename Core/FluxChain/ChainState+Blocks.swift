@@ -151,11 +151,30 @@ extension ChainState {
         pendingBlocks = 0
         pendingUndo = [:]
         cache.trim()
+        announce()
+    }
+
+    /// Delivers committed changes to the observers.
+    func announce() {
+        guard !pendingEvents.isEmpty else { return }
+        let events = pendingEvents
+        pendingEvents = []
+        for event in events {
+            for o in observers {
+                switch event {
+                case let .connected(b, e): o.blockConnected(b, entry: e)
+                case let .disconnected(b, e): o.blockDisconnected(b, entry: e)
+                }
+            }
+        }
+        let tip = active[active.count - 1]
+        for o in observers { o.tipChanged(tip) }
     }
 
     /// After a failed write: forget uncommitted state and return to the committed tip.
     func recoverFromFailedCommit() throws(ChainError) {
         cache.discardChanges()
+        pendingEvents = []
         pending = ChainBatch()
         pendingBlocks = 0
         pendingUndo = [:]

@@ -38,6 +38,7 @@ extension ChainState {
         pending.putIndex(entry.record)
         apply(writes)
         active.append(entry)
+        pendingEvents.append(.connected(block, entry))
         pendingBlocks += 1
         try commitIfDue()
     }
@@ -77,6 +78,7 @@ extension ChainState {
         do { try overlay.apply() } catch { throw .storage(error) }
         apply(writes)
         active.removeLast()
+        pendingEvents.append(.disconnected(block, entry))
         candidates.insert(entry.hash)
         pendingBlocks += 1
         try commitIfDue()

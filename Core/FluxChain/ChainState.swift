@@ -29,6 +29,9 @@ public final class ChainState: @unchecked Sendable {
     var pendingBlocks = 0
     var pendingUndo: [Hash256: BlockUndo] = [:]
     var judges: [any ConsensusJudge] = []
+    var observers: [any ChainObserver] = []
+    /// Changes committed or about to be, announced to observers after each commit.
+    var pendingEvents: [ChainEvent] = []
     /// Children of each entry, for finding stored descendants.
     var children: [Hash256: [BlockIndexEntry]] = [:]
     /// Why a block was last found invalid (for the caller that handed it in).
@@ -78,6 +81,9 @@ public final class ChainState: @unchecked Sendable {
 
     /// Registers a consensus judge (the plugin system's validation hook).
     public func addJudge(_ judge: any ConsensusJudge) { lock.locked { judges.append(judge) } }
+    /// Registers an observer of the active chain.
+    public func addObserver(_ observer: any ChainObserver) { lock.locked { observers.append(observer) } }
+
     /// Sets who may sign Proof-of-Node blocks.
     public func setProofOfNodeAuthority(_ authority: (any ProofOfNodeAuthority)?) {
         lock.locked { nodeAuthority = authority }

@@ -1,0 +1,56 @@
+import FluxConsensus
+import FluxPrimitives
+
+extension ChainState {
+    /// The nBits a block on the current tip must carry if stamped with `time`.
+    public func requiredBitsForNextBlock(time: UInt32) -> UInt32 {
+        lock.lock(); defer { lock.unlock() }
+        let tip = active[active.count - 1]
+        return Difficulty.requiredBits(params: params, last: info(tip), nextTime: time,
+                                       ancestors: EntryAncestors(entry: tip))
+    }
+
+    /// Median time past of the tip (the lower bound for the next PoW block's time, exclusive).
+    public func medianTimePast() -> UInt32 {
+        lock.lock(); defer { lock.unlock() }
+        let tip = active[active.count - 1]
+        return Difficulty.medianTimePast(last: info(tip), ancestors: EntryAncestors(entry: tip))
+    }
+
+    /// Hashes of the active chain for a block locator: the last 10 one by one, then exponentially sparser,
+    /// ending with genesis.
+    public func locator() -> [Hash256] {
+        lock.lock(); defer { lock.unlock() }
+        var hashes: [Hash256] = []
+        var height = active.count - 1
+        var step = 1
+        while height > 0 {
+            hashes.append(active[height].hash)
+            if hashes.count >= 10 { step *= 2 }
+            height -= step
+        }
+        hashes.append(active[0].hash)
+        return hashes
+    }
+
+    /// The highest active-chain entry among `locator` (genesis if none matches).
+    public func findFork(_ locator: [Hash256]) -> BlockIndexEntry {
+        lock.lock(); defer { lock.unlock() }
+        for hash in locator {
+            if let e = index[hash], e.height < active.count, active[e.height] === e { return e }
+        }
+        return active[0]
+    }
+
+    /// The header with the most work that is not known invalid (may be ahead of the tip while syncing).
+    public var bestHeader: BlockIndexEntry {
+        lock.lock(); defer { lock.unlock() }
+        var best = active[active.count - 1]
+        for e in index.values where !e.isFailed && best.chainWork < e.chainWork { best = e }
+        return best
+    }
+
+    func info(_ e: BlockIndexEntry) -> ChainHeaderInfo {
+        ChainHeaderInfo(height: e.height, time: e.header.time, bits: e.header.bits)
+    }
+}
