@@ -17,12 +17,17 @@ let package = Package(
         .executable(name: "flux-util", targets: ["flux-util"]),
         .executable(name: "fluxd", targets: ["fluxd"]),
         .executable(name: "flux-bench", targets: ["flux-bench"]),
+        .executable(name: "flux-cli", targets: ["flux-cli"]),
         .library(name: "FluxPrimitives", targets: ["FluxPrimitives"]),
         .library(name: "FluxEquihash", targets: ["FluxEquihash"]),
         .library(name: "FluxConsensus", targets: ["FluxConsensus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // Thin wrappers over Debian's system libraries. Never exposed as products.
@@ -64,6 +69,28 @@ let package = Package(
         .target(name: "FluxChain", dependencies: ["FluxConsensus", "FluxPrimitives", "FluxScript", "FluxStorage"],
                 path: "Core/FluxChain", swiftSettings: strict),
 
+        // P2P message formats and framing (NIOCore only; tested with EmbeddedChannel).
+        .target(name: "FluxP2P", dependencies: ["FluxPrimitives", .product(name: "NIOCore", package: "swift-nio")],
+                path: "Core/FluxP2P", swiftSettings: strict),
+        // Transaction memory pool: full transaction rules plus relay policy.
+        .target(name: "FluxMempool", dependencies: ["FluxChain", "FluxConsensus", "FluxScript", "FluxPrimitives", "FluxStorage"],
+                path: "Core/FluxMempool", swiftSettings: strict),
+        // Transparent wallet with keys in the node's database.
+        .target(name: "FluxWallet", dependencies: ["FluxChain", "FluxConsensus", "FluxScript", "FluxPrimitives", "FluxStorage"],
+                path: "Core/FluxWallet", swiftSettings: strict),
+        // Peers, handshake, headers-first sync, relay (sockets on NIOPosix).
+        .target(name: "FluxNetwork", dependencies: ["FluxP2P", "FluxChain", "FluxMempool", "FluxConsensus", "FluxPrimitives",
+                                                    .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+                path: "Core/FluxNetwork", swiftSettings: strict),
+        // HTTP JSON-RPC server and client: framing, authentication, method registry, bitcoind error shapes.
+        .target(name: "FluxRPC", dependencies: ["FluxJSON", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+                path: "Core/FluxRPC", swiftSettings: strict),
+        // The node: wires chain, mempool, wallet, network and RPC methods together; metrics.
+        .target(name: "FluxNode", dependencies: ["FluxChain", "FluxMempool", "FluxWallet", "FluxNetwork", "FluxRPC", "FluxJSON",
+                                                 "FluxMining", "FluxOptions", "FluxConsensus", "FluxPrimitives", "FluxScript",
+                                                 "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio")],
+                path: "Core/FluxNode", swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "flux-util",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
@@ -73,6 +100,8 @@ let package = Package(
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
                                          "FluxOptions", "FluxMining", "FluxChain", "FluxStorage"],
                           path: "Core/fluxd", swiftSettings: strict),
+        .executableTarget(name: "flux-cli", dependencies: ["FluxRPC", "FluxJSON"],
+                          path: "Core/flux-cli", swiftSettings: strict),
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",
                                          "FluxStorage", "CRocksDB"],
@@ -106,6 +135,23 @@ let package = Package(
                     dependencies: ["FluxChain", "FluxConsensus", "FluxPrimitives", "FluxScript", "FluxStorage",
                                    "FluxMining", "FluxEquihash", "FluxTestSupport", "FluxChainFixtures", "fluxd"],
                     path: "Tests/FluxChainTests", swiftSettings: strict),
+        .testTarget(name: "FluxP2PTests", dependencies: ["FluxP2P", "FluxPrimitives", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
+                    path: "Tests/FluxP2PTests", swiftSettings: strict),
+        .testTarget(name: "FluxMempoolTests", dependencies: ["FluxMempool", "FluxChain", "FluxChainFixtures", "FluxConsensus",
+                                                            "FluxScript", "FluxPrimitives", "FluxTestSupport"],
+                    path: "Tests/FluxMempoolTests", swiftSettings: strict),
+        .testTarget(name: "FluxWalletTests", dependencies: ["FluxWallet", "FluxChain", "FluxChainFixtures", "FluxConsensus",
+                                                           "FluxScript", "FluxPrimitives", "FluxStorage", "FluxTestSupport"],
+                    path: "Tests/FluxWalletTests", swiftSettings: strict),
+        .testTarget(name: "FluxRPCTests", dependencies: ["FluxRPC", "FluxJSON", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                    path: "Tests/FluxRPCTests", swiftSettings: strict),
+        .testTarget(name: "FluxNetworkTests", dependencies: ["FluxNetwork", "FluxP2P", "FluxChain", "FluxChainFixtures",
+                                                            "FluxMempool", "FluxConsensus", "FluxPrimitives", "FluxTestSupport",
+                                                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                    path: "Tests/FluxNetworkTests", swiftSettings: strict),
+        .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
+                                                         "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "fluxd", "flux-cli"],
+                    path: "Tests/FluxNodeTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

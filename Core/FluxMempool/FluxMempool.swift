@@ -1,0 +1,1 @@
+// FluxMempool: see docs/ARCHITECTURE.md.

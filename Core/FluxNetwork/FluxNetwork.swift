@@ -1,0 +1,1 @@
+// FluxNetwork: see docs/ARCHITECTURE.md.

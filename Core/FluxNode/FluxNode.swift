@@ -1,0 +1,1 @@
+// FluxNode: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// FluxP2P: see docs/ARCHITECTURE.md.

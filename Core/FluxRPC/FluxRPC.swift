@@ -1,0 +1,1 @@
+// FluxRPC: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// FluxWallet: see docs/ARCHITECTURE.md.
