@@ -81,6 +81,13 @@ public final class ChainState: @unchecked Sendable {
 
     /// Registers a consensus judge (the plugin system's validation hook).
     public func addJudge(_ judge: any ConsensusJudge) { lock.locked { judges.append(judge) } }
+    /// Runs `body` holding the chain's lock, so that several queries see one state. Components with their
+    /// own lock (mempool, wallet) take the chain's lock first, then theirs: the same order observers use.
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
+    }
+
     /// Registers an observer of the active chain.
     public func addObserver(_ observer: any ChainObserver) { lock.locked { observers.append(observer) } }
 
