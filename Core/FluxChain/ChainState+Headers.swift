@@ -1,12 +1,35 @@
 import FluxConsensus
 import FluxPrimitives
 import FluxStorage
+import Foundation
 
 extension ChainState {
     /// Accepts a header on any branch after checking its proof and its context (parent, height rules, time,
     /// difficulty, version, checkpoints). Returns the index entry (existing or new).
     @discardableResult
     public func acceptHeader(_ header: BlockHeader) throws(ChainError) -> BlockIndexEntry {
+        try acceptHeader(header, solutionVerified: false)
+    }
+
+    /// Accepts a run of headers (a `headers` message): their Equihash solutions are verified in parallel on
+    /// all cores first, then each header is checked in context and added in order. Stops at the first failure
+    /// and throws it; headers accepted before it stay.
+    @discardableResult
+    public func acceptHeaders(_ headers: [BlockHeader]) throws(ChainError) -> [BlockIndexEntry] {
+        let failures = FailureSlot()
+        let params = self.params
+        let indices = headers.indices.filter { !headers[$0].isProofOfNode && entry(headers[$0].hash) == nil }
+        DispatchQueue.concurrentPerform(iterations: indices.count) { i in
+            if failures.isSet { return }
+            do throws(RejectReason) { try ProofOfWork.checkSolution(headers[indices[i]], params: params) } catch { failures.set(error) }
+        }
+        if let failure = failures.value { throw .rejected(failure) }
+        var entries: [BlockIndexEntry] = []
+        for header in headers { entries.append(try acceptHeader(header, solutionVerified: true)) }
+        return entries
+    }
+
+    func acceptHeader(_ header: BlockHeader, solutionVerified: Bool) throws(ChainError) -> BlockIndexEntry {
         lock.lock(); defer { lock.unlock() }
         let hash = header.hash
         if let existing = index[hash] {
@@ -21,7 +44,7 @@ extension ChainState {
         }
         let height = parent.height + 1
         do {
-            try checkHeader(header, hash: hash, parent: parent, height: height)
+            try checkHeader(header, hash: hash, parent: parent, height: height, solutionVerified: solutionVerified)
         } catch { throw .rejected(error) }
         let work: UInt256 = header.isProofOfNode ? UInt256(1) << 40 : UInt256.fromCompact(header.bits).value.workForTarget
         let entry = BlockIndexEntry(hash: hash, header: header, height: height, chainWork: parent.chainWork &+ work,
@@ -39,7 +62,8 @@ extension ChainState {
     }
 
     /// `ContextualCheckBlockHeader` plus the proof checks.
-    func checkHeader(_ header: BlockHeader, hash: Hash256, parent: BlockIndexEntry, height: Int) throws(RejectReason) {
+    func checkHeader(_ header: BlockHeader, hash: Hash256, parent: BlockIndexEntry, height: Int,
+                     solutionVerified: Bool) throws(RejectReason) {
         let pon = params.isProofOfNode(at: height)
         if header.version < ConsensusConstants.minBlockVersion {
             throw RejectReason("bad-version", "block version \(header.version) is below 4")
@@ -65,7 +89,11 @@ extension ChainState {
                 throw RejectReason("time-too-old", "PoN block time \(header.time) is not after its parent's \(parent.header.time)")
             }
         } else {
-            try ProofOfWork.checkSolution(header, params: params, height: height)
+            if solutionVerified {
+                try ProofOfWork.checkSolutionSize(header, params: params, height: height)
+            } else {
+                try ProofOfWork.checkSolution(header, params: params, height: height)
+            }
             try ProofOfWork.checkTarget(header, params: params)
             let mtp = Difficulty.medianTimePast(last: last, ancestors: lookup)
             if header.time <= mtp {

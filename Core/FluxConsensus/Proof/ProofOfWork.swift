@@ -12,18 +12,7 @@ public enum ProofOfWork {
         guard case let .work(nonce, solution) = header.proof else {
             throw RejectReason("bad-proof-type", "a Proof-of-Node header has no Equihash solution")
         }
-        if let height {
-            if params.isProofOfNode(at: height) {
-                throw RejectReason("not-pon-block", "height \(height) requires a Proof-of-Node header (version ≥ 100)")
-            }
-            let allowed = params.equihashParameters(at: height)
-            if params.checksEquihashSolutionSize(at: height) && !solution.isEmpty
-                && !allowed.contains(where: { $0.solutionSize == solution.count }) {
-                throw RejectReason("bad-equihash-solution-size",
-                                   "solution of \(solution.count) bytes; height \(height) allows "
-                                   + allowed.map { "\($0) (\($0.solutionSize) bytes)" }.joined(separator: " or "))
-            }
-        }
+        if let height { try checkSolutionSize(header, params: params, height: height) }
         guard let eh = EquihashParameters.flux(solutionSize: solution.count) else {
             throw RejectReason("invalid-solution", "no Equihash parameters have a \(solution.count)-byte solution")
         }
@@ -31,6 +20,25 @@ public enum ProofOfWork {
             try EquihashVerifier.verify(eh, input: header.equihashInput, nonce: nonce.bytes, solution: solution)
         } catch {
             throw RejectReason("invalid-solution", "Equihash \(eh): \(error)")
+        }
+    }
+
+    /// The contextual part of the solution check: the header must be proof of work at `height`, and its
+    /// solution length one the network allows there (fade windows included).
+    public static func checkSolutionSize(_ header: BlockHeader, params: ChainParameters,
+                                         height: Int) throws(RejectReason) {
+        guard case let .work(_, solution) = header.proof else {
+            throw RejectReason("bad-proof-type", "a Proof-of-Node header has no Equihash solution")
+        }
+        if params.isProofOfNode(at: height) {
+            throw RejectReason("not-pon-block", "height \(height) requires a Proof-of-Node header (version ≥ 100)")
+        }
+        let allowed = params.equihashParameters(at: height)
+        if params.checksEquihashSolutionSize(at: height) && !solution.isEmpty
+            && !allowed.contains(where: { $0.solutionSize == solution.count }) {
+            throw RejectReason("bad-equihash-solution-size",
+                               "solution of \(solution.count) bytes; height \(height) allows "
+                               + allowed.map { "\($0) (\($0.solutionSize) bytes)" }.joined(separator: " or "))
         }
     }
 
