@@ -97,14 +97,14 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Core/flux-util", swiftSettings: strict),
         .executableTarget(name: "fluxd",
-                          dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
-                                         "FluxOptions", "FluxMining", "FluxChain", "FluxStorage"],
+                          dependencies: ["FluxPrimitives", "FluxConsensus", "FluxOptions", "FluxChain", "FluxNode",
+                                         .product(name: "Logging", package: "swift-log")],
                           path: "Core/fluxd", swiftSettings: strict),
         .executableTarget(name: "flux-cli", dependencies: ["FluxRPC", "FluxJSON"],
                           path: "Core/flux-cli", swiftSettings: strict),
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",
-                                         "FluxStorage", "CRocksDB"],
+                                         "FluxStorage", "CRocksDB", "FluxChain", "FluxChainFixtures", "FluxScript"],
                           path: "Core/flux-bench", swiftSettings: strict),
 
         // Tests.

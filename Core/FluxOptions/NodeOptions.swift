@@ -14,7 +14,8 @@ public struct NodeOptions: Sendable {
         "reindex": .flag, "debug": .repeated, "upgradeheight": .repeated, "plugins": .path,
         "checkplugins": .flag, "printtoconsole": .flag, "gen": .flag, "genproclimit": .integer,
         "stopatheight": .count, "mineraddress": .text, "help": .flag, "version": .flag,
-        "loadblock": .repeated, "dbbatchblocks": .count,
+        "loadblock": .repeated, "dbbatchblocks": .count, "bind": .text, "metricsport": .port, "dbcache": .count,
+        "rpcthreads": .count, "blockinterval": .count,
     ]
 
     /// How an option's value is read.

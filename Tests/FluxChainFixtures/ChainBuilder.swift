@@ -35,10 +35,12 @@ public struct ChainBuilder {
         return url.path
     }
 
-    /// Builds a block on `parent` with `transactions` after the coinbase. `time` defaults to parent + 120.
+    /// Builds a block on `parent` with `transactions` after the coinbase. `time` defaults to parent + 120. The
+    /// block reward goes to `payTo` when given, else to `minerScript`.
     public mutating func block(on parent: Hash256, transactions: [Transaction] = [], fees: Amount = .zero,
                         time: UInt32? = nil, coinbaseExtra: Amount = .zero, collateral: OutPoint? = nil,
-                        signWith nodeKey: PrivateKey? = nil, bits forcedBits: UInt32? = nil) -> Block {
+                        signWith nodeKey: PrivateKey? = nil, bits forcedBits: UInt32? = nil,
+                        payTo: Script? = nil) -> Block {
         let (parentHeader, parentHeight) = headers[parent]!
         let height = parentHeight + 1
         let blockTime = time ?? parentHeader.time + 120
@@ -46,7 +48,7 @@ public struct ChainBuilder {
         let bits = forcedBits ?? Difficulty.requiredBits(params: params, last: last, nextTime: blockTime,
                                                          ancestors: BuilderAncestors(builder: self, tip: parent))
         var template = BlockTemplate(params: params, previous: parentHeader, height: height, time: blockTime, bits: bits,
-                                     minerScript: minerScript, transactions: transactions, fees: fees,
+                                     minerScript: payTo ?? minerScript, transactions: transactions, fees: fees,
                                      nodeCollateral: collateral ?? ChainState.testCollateral)
         if coinbaseExtra != .zero {
             var coinbase = template.block.transactions[0]
@@ -68,12 +70,12 @@ public struct ChainBuilder {
         return block
     }
 
-    /// Builds `count` blocks on `parent`, returning them in order.
-    public mutating func chain(on parent: Hash256, count: Int) -> [Block] {
+    /// Builds `count` blocks on `parent`, returning them in order; rewards go to `payTo` (default `minerScript`).
+    public mutating func chain(on parent: Hash256, count: Int, payTo: Script? = nil) -> [Block] {
         var out: [Block] = []
         var tip = parent
         for _ in 0..<count {
-            let b = block(on: tip)
+            let b = block(on: tip, payTo: payTo)
             out.append(b)
             tip = b.hash
         }

@@ -1,1 +1,0 @@
-// FluxMempool: see docs/ARCHITECTURE.md.

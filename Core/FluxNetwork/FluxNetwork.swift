@@ -1,1 +1,0 @@
-// FluxNetwork: see docs/ARCHITECTURE.md.

@@ -1,0 +1,43 @@
+import Foundation
+
+/// How the node takes part in the P2P network (fluxd's `-listen`, `-port`, `-connect`, `-addnode`,
+/// `-maxconnections`).
+public struct NetworkConfiguration: Sendable {
+    /// Accept inbound connections.
+    public var listen = true
+    /// Address to listen on.
+    public var bindHost = "0.0.0.0"
+    /// Port to listen on (0 = pick a free one, for tests).
+    public var port: Int
+    /// `-connect`: connect only to these peers (no other outbound connections).
+    public var connectOnly: [String] = []
+    /// `-addnode`: peers to keep connected to in addition to others.
+    public var addNodes: [String] = []
+    /// Total connections (`-maxconnections`, default 125).
+    public var maxConnections = 125
+    /// Outbound connections the node opens by itself.
+    public var maxOutbound = 8
+    /// Seconds a new connection has to complete version/verack.
+    public var handshakeTimeout: TimeInterval = 30
+    /// Seconds between pings.
+    public var pingInterval: TimeInterval = 60
+    /// Seconds without a pong, or without progress on requested blocks, before a peer is dropped.
+    public var stallTimeout: TimeInterval = 60
+    /// Blocks requested from one peer at a time.
+    public var maxBlocksInFlightPerPeer = 16
+    /// How far ahead of the tip blocks are requested.
+    public var downloadWindow = 1024
+    /// Misbehaviour score at which a peer is banned.
+    public var banThreshold = 100
+    /// How long a ban lasts.
+    public var banDuration: TimeInterval = 24 * 3600
+    /// Folder for `peers.json` and `banlist.json`; nil keeps them in memory only.
+    public var dataDirectory: URL?
+    /// The `subver` announced in `version`.
+    public var userAgent = "/FluxSwift:0.1.0/"
+    /// Seconds between sync progress reports (0 = never).
+    public var progressInterval: TimeInterval = 10
+
+    /// A configuration listening on `port`.
+    public init(port: Int) { self.port = port }
+}

@@ -1,0 +1,682 @@
+import FluxChain
+import FluxConsensus
+import FluxMempool
+import FluxP2P
+import FluxPrimitives
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The node's P2P side: listens, connects, handshakes, syncs headers first and then blocks from several peers
+/// in parallel, relays new blocks and transactions, scores misbehaviour and bans.
+///
+/// All peer state lives on one serial queue; NIO handlers hop onto it. Chain and mempool calls happen there.
+public final class NetworkNode: ChainObserver, @unchecked Sendable {
+    /// The configuration.
+    public let configuration: NetworkConfiguration
+    let chain: ChainState
+    let mempool: Mempool
+    let group: any EventLoopGroup
+    let logger: Logger
+    let queue = DispatchQueue(label: "flux.network")
+    let p2p: P2PConfiguration
+    let nonce = UInt64.random(in: 1...UInt64.max)
+    let bans: BanList
+    let addresses: AddressBook
+    var peers: [Int: Peer] = [:]
+    var nextPeerId = 1
+    var serverChannel: (any Channel)?
+    var timer: DispatchSourceTimer?
+    var stopped = false
+    /// Blocks requested from some peer.
+    var inFlight: [Hash256: Int] = [:]
+    /// Sync progress bookkeeping.
+    var lastProgressAt = Date()
+    var lastProgressHeight = 0
+    var bestHeaderEntry: BlockIndexEntry?
+    /// Counters for RPC and metrics.
+    public private(set) var messagesReceived = 0
+
+    /// Creates the network side for `chain` and `mempool`.
+    public init(configuration: NetworkConfiguration, chain: ChainState, mempool: Mempool,
+                group: any EventLoopGroup, logger: Logger = Logger(label: "flux.net")) {
+        self.configuration = configuration
+        self.chain = chain
+        self.mempool = mempool
+        self.group = group
+        self.logger = logger
+        p2p = P2PConfiguration(magic: chain.params.messageStart)
+        bans = BanList(file: configuration.dataDirectory?.appendingPathComponent("banlist.json"))
+        addresses = AddressBook(file: configuration.dataDirectory?.appendingPathComponent("peers.json"))
+        chain.addObserver(self)
+        let previous = mempool.onAccepted
+        mempool.onAccepted = { [weak self] entry in
+            previous?(entry)
+            guard let self else { return }
+            self.queue.async { self.announceTransaction(entry.txid) }
+        }
+    }
+
+    // MARK: Lifecycle
+
+    /// Starts listening (if configured) and connecting. Returns the listening port (0 when not listening).
+    public func start() async throws -> Int {
+        var port = 0
+        if configuration.listen {
+            let bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { [weak self] channel in
+                    guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
+                    return self.setUp(channel, outbound: false)
+                }
+            let channel = try await bootstrap.bind(host: configuration.bindHost, port: configuration.port).get()
+            serverChannel = channel
+            port = channel.localAddress?.port ?? 0
+            logger.info("listening for peers on \(configuration.bindHost):\(port)")
+        }
+        queue.async {
+            for node in self.configuration.connectOnly + self.configuration.addNodes { self.connect(to: node) }
+            self.startTimer()
+        }
+        return port
+    }
+
+    /// Disconnects everyone and stops listening. Persists addresses.
+    public func stop() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.stopped = true
+                self.timer?.cancel()
+                for p in self.peers.values { p.channel.close(promise: nil) }
+                self.addresses.save()
+                done.resume()
+            }
+        }
+        try? await serverChannel?.close()
+    }
+
+    func setUp(_ channel: any Channel, outbound: Bool) -> EventLoopFuture<Void> {
+        let handler = PeerChannelHandler(node: self)
+        let remote = channel.remoteAddress
+        let host = remote?.ipAddress ?? "?"
+        let port = remote?.port ?? 0
+        return channel.pipeline.addHandlers([
+            ByteToMessageHandler(P2PMessageDecoder(configuration: p2p)),
+            MessageToByteHandler(P2PMessageEncoder(configuration: p2p)),
+            handler,
+        ]).map {
+            self.queue.async { self.attach(channel, handler: handler, host: host, port: port, outbound: outbound) }
+        }
+    }
+
+    func attach(_ channel: any Channel, handler: PeerChannelHandler, host: String, port: Int, outbound: Bool) {
+        if stopped { channel.close(promise: nil); return }
+        if bans.isBanned(host) {
+            logger.info("refusing banned peer \(host)")
+            channel.close(promise: nil)
+            return
+        }
+        let inboundCount = peers.values.filter { !$0.isOutbound }.count
+        if !outbound && (peers.count >= configuration.maxConnections
+                         || inboundCount >= configuration.maxConnections - configuration.maxOutbound) {
+            logger.info("refusing inbound peer \(host):\(port): connection limit")
+            channel.close(promise: nil)
+            return
+        }
+        let peer = Peer(id: nextPeerId, host: host, port: port, isOutbound: outbound, channel: channel)
+        nextPeerId += 1
+        handler.peer = peer
+        peers[peer.id] = peer
+        logger.info("peer \(peer.id) connected \(outbound ? "to" : "from") \(peer.addressDescription)")
+        if outbound { sendVersion(to: peer) }
+    }
+
+    /// Opens an outbound connection to `address` ("host:port").
+    public func connect(to address: String) {
+        guard let (host, port) = Self.split(address, defaultPort: chain.params.defaultPort) else {
+            logger.warning("bad peer address \(address)")
+            return
+        }
+        if bans.isBanned(host) { return }
+        if peers.values.contains(where: { $0.host == host && $0.port == port && $0.isOutbound }) { return }
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { [weak self] channel in
+                guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
+                return self.setUp(channel, outbound: true)
+            }
+        bootstrap.connect(host: host, port: port).whenComplete { [weak self] result in
+            guard let self else { return }
+            self.queue.async {
+                switch result {
+                case .success: self.addresses.markTried(host: host, port: port, succeeded: true)
+                case let .failure(error):
+                    self.addresses.markTried(host: host, port: port, succeeded: false)
+                    self.logger.debug("cannot connect to \(host):\(port): \(error)")
+                }
+            }
+        }
+    }
+
+    static func split(_ address: String, defaultPort: Int) -> (String, Int)? {
+        if address.hasPrefix("[") {
+            guard let close = address.firstIndex(of: "]") else { return nil }
+            let host = String(address[address.index(after: address.startIndex)..<close])
+            let rest = address[address.index(after: close)...]
+            if rest.isEmpty { return (host, defaultPort) }
+            guard rest.hasPrefix(":"), let p = Int(rest.dropFirst()), (1...65535).contains(p) else { return nil }
+            return (host, p)
+        }
+        let parts = address.split(separator: ":")
+        if parts.count == 1 { return (address, defaultPort) }
+        guard parts.count == 2, let p = Int(parts[1]), (1...65535).contains(p) else { return nil }
+        return (String(parts[0]), p)
+    }
+
+    // MARK: Handshake
+
+    func sendVersion(to peer: Peer) {
+        guard !peer.sentVersion else { return }
+        peer.sentVersion = true
+        let me = NetworkAddress(string: "0.0.0.0:\(chain.params.defaultPort)") ?? NetworkAddress(string: "0.0.0.0:0")!
+        let them = NetworkAddress(string: peer.addressDescription) ?? me
+        let version = VersionMessage(version: ProtocolVersion.current, services: ServiceFlags.network,
+                                     timestamp: Int64(Date().timeIntervalSince1970), receiver: them, sender: me,
+                                     nonce: nonce, userAgent: configuration.userAgent, startHeight: Int32(chain.height),
+                                     relay: true)
+        peer.send(.version(version))
+    }
+
+    /// Called on the queue for every decoded message.
+    func received(_ message: P2PMessage, from peer: Peer) {
+        guard peers[peer.id] != nil else { return }
+        messagesReceived += 1
+        peer.lastMessageAt = Date()
+        if case let .version(v) = message {
+            handleVersion(v, from: peer)
+            return
+        }
+        guard peer.version != nil else {
+            misbehaving(peer, 1, "\(message.command) before version")
+            return
+        }
+        if case .verack = message {
+            if !peer.receivedVerack {
+                peer.receivedVerack = true
+                handshakeCompleted(peer)
+            }
+            return
+        }
+        guard peer.isReady else { return }
+        handle(message, from: peer)
+    }
+
+    func handleVersion(_ v: VersionMessage, from peer: Peer) {
+        if peer.version != nil { misbehaving(peer, 1, "duplicate version"); return }
+        if v.nonce == nonce {
+            logger.info("disconnecting peer \(peer.id): connected to ourselves")
+            disconnect(peer)
+            return
+        }
+        let minimum = max(chain.params.network == .mainnet ? ProtocolVersion.minimumPeer : ProtocolVersion.minimumPeerTestnet,
+                          chain.params.upgrades.currentProtocolVersion(at: chain.height))
+        if v.version < minimum {
+            peer.send(.reject(RejectMessage(message: "version", code: 0x11, reason: "obsolete version \(v.version)", hash: nil)))
+            logger.info("peer \(peer.id) uses obsolete protocol \(v.version) (need \(minimum))")
+            disconnect(peer)
+            return
+        }
+        peer.version = v
+        peer.bestKnownHeight = v.startHeight
+        if !peer.isOutbound { sendVersion(to: peer) }
+        peer.send(.verack)
+        if peer.isOutbound {
+            addresses.add(host: peer.host, port: peer.port, services: v.services)
+        }
+    }
+
+    func handshakeCompleted(_ peer: Peer) {
+        guard let v = peer.version else { return }
+        logger.info("peer \(peer.id) \(peer.addressDescription) ready: \(v.userAgent) protocol \(v.version) height \(v.startHeight)")
+        if v.version >= ProtocolVersion.sendHeaders { peer.send(.sendheaders) }
+        if peer.isOutbound { peer.send(.getaddr) }
+        requestHeaders(from: peer)
+    }
+
+    // MARK: Messages
+
+    func handle(_ message: P2PMessage, from peer: Peer) {
+        switch message {
+        case let .ping(n): peer.send(.pong(nonce: n))
+        case let .pong(n):
+            if n == peer.pingNonce, let sent = peer.pingSentAt {
+                peer.pingTime = Date().timeIntervalSince(sent)
+                peer.pingNonce = nil
+            }
+        case .sendheaders: peer.prefersHeaders = true
+        case .getaddr:
+            let list = addresses.sample(limit: 1000).compactMap { e -> TimestampedAddress? in
+                guard var a = NetworkAddress(string: e.host.contains(":") ? "[\(e.host)]:\(e.port)" : "\(e.host):\(e.port)")
+                else { return nil }
+                a.services = e.services
+                return TimestampedAddress(time: UInt32(e.lastSeen), address: a)
+            }
+            if !list.isEmpty { peer.send(.addr(list)) }
+        case let .addr(list):
+            for entry in list.prefix(P2PLimits.maxAddresses) {
+                let text = entry.address.description
+                if let (host, port) = Self.split(text, defaultPort: chain.params.defaultPort) {
+                    addresses.add(host: host, port: port, services: entry.address.services,
+                                  seen: Date(timeIntervalSince1970: TimeInterval(entry.time)))
+                }
+            }
+        case let .inv(items): handleInventory(items, from: peer)
+        case let .getdata(items): serve(items, to: peer)
+        case .notfound: break
+        case let .getheaders(request): serveHeaders(request, to: peer)
+        case let .getblocks(request): serveBlockInventory(request, to: peer)
+        case let .headers(headers): handleHeaders(headers, from: peer)
+        case .cmpheaders: break   // only trusted below checkpoints; we request full headers
+        case let .block(block): handleBlock(block, from: peer)
+        case let .tx(tx): handleTransaction(tx, from: peer)
+        case .mempool:
+            let items = mempool.entries.map { InventoryItem(type: InventoryType.tx.rawValue, hash: $0.txid) }
+            for chunk in stride(from: 0, to: items.count, by: P2PLimits.maxInventory) {
+                peer.send(.inv(Array(items[chunk..<min(chunk + P2PLimits.maxInventory, items.count)])))
+            }
+        case let .reject(r): logger.debug("peer \(peer.id) rejected our \(r.message): \(r.reason)")
+        case .sendcmpct, .verack, .version, .unknown: break
+        }
+    }
+
+    func handleInventory(_ items: [InventoryItem], from peer: Peer) {
+        var wanted: [InventoryItem] = []
+        var announcedBlock = false
+        for item in items {
+            peer.remember(item.hash)
+            if item.type == InventoryType.block.rawValue {
+                if chain.entry(item.hash) == nil { announcedBlock = true }
+            } else if item.type == InventoryType.tx.rawValue {
+                if !mempool.contains(item.hash) { wanted.append(item) }
+            }
+        }
+        if announcedBlock { requestHeaders(from: peer, force: true) }
+        if !wanted.isEmpty { peer.send(.getdata(wanted)) }
+    }
+
+    func serve(_ items: [InventoryItem], to peer: Peer) {
+        var missing: [InventoryItem] = []
+        for item in items {
+            if item.type == InventoryType.block.rawValue || item.type == InventoryType.compactBlock.rawValue {
+                if let block = try? chain.block(item.hash) {
+                    peer.send(.block(block))
+                } else { missing.append(item) }
+            } else if item.type == InventoryType.tx.rawValue, let entry = mempool.entry(item.hash) {
+                peer.send(.tx(entry.transaction))
+            } else {
+                missing.append(item)
+            }
+        }
+        if !missing.isEmpty { peer.send(.notfound(missing)) }
+    }
+
+    func serveHeaders(_ request: BlockLocatorMessage, to peer: Peer) {
+        let fork = chain.findFork(request.locator)
+        var headers: [BlockHeader] = []
+        var height = fork.height + 1
+        while headers.count < P2PLimits.maxHeaders, let e = chain.entry(at: height) {
+            headers.append(e.header)
+            if e.hash == request.stop { break }
+            height += 1
+        }
+        peer.send(.headers(headers))
+    }
+
+    func serveBlockInventory(_ request: BlockLocatorMessage, to peer: Peer) {
+        let fork = chain.findFork(request.locator)
+        var items: [InventoryItem] = []
+        var height = fork.height + 1
+        while items.count < 500, let e = chain.entry(at: height) {
+            items.append(InventoryItem(type: InventoryType.block.rawValue, hash: e.hash))
+            if e.hash == request.stop { break }
+            height += 1
+        }
+        if !items.isEmpty { peer.send(.inv(items)) }
+    }
+
+    func requestHeaders(from peer: Peer, force: Bool = false) {
+        if !force, let at = peer.headersRequestedAt, Date().timeIntervalSince(at) < configuration.stallTimeout { return }
+        peer.headersRequestedAt = Date()
+        var locator: [Hash256] = []
+        if let best = bestHeaderEntry, best.chainWork > chain.tip.chainWork {
+            locator = [best.hash] + chain.locator()
+        } else {
+            locator = chain.locator()
+        }
+        peer.send(.getheaders(BlockLocatorMessage(version: UInt32(ProtocolVersion.current), locator: locator, stop: .zero)))
+    }
+
+    func handleHeaders(_ headers: [BlockHeader], from peer: Peer) {
+        peer.headersRequestedAt = nil
+        guard !headers.isEmpty else {
+            downloadBlocks()
+            return
+        }
+        if headers.count > P2PLimits.maxHeaders {
+            misbehaving(peer, 20, "\(headers.count) headers in one message")
+            return
+        }
+        do {
+            let entries = try chain.acceptHeaders(headers)
+            if let last = entries.last {
+                peer.remember(last.hash)
+                peer.bestKnownHeight = max(peer.bestKnownHeight, Int32(last.height))
+                if bestHeaderEntry == nil || bestHeaderEntry!.chainWork < last.chainWork { bestHeaderEntry = last }
+            }
+        } catch {
+            switch error {
+            case let .rejected(reason) where reason.code == "prev-blk-not-found":
+                requestHeaders(from: peer, force: true)
+                return
+            case let .rejected(reason):
+                misbehaving(peer, 100, "invalid header: \(reason)")
+                return
+            default:
+                logger.error("storing headers failed: \(error)")
+                return
+            }
+        }
+        if headers.count == P2PLimits.maxHeaders { requestHeaders(from: peer, force: true) }
+        downloadBlocks()
+    }
+
+    /// Requests missing blocks of the best header chain, spread over ready peers.
+    func downloadBlocks() {
+        guard let best = bestHeaderEntry, chain.tip.chainWork < best.chainWork, !best.isFailed else { return }
+        let tipHeight = chain.height
+        var needed: [BlockIndexEntry] = []
+        let top = min(best.height, tipHeight + configuration.downloadWindow)
+        guard top > 0, var walk = best.ancestor(at: top) else { return }
+        var path: [BlockIndexEntry] = []
+        while walk.height > 0, !chain.isActive(walk) {
+            path.append(walk)
+            guard let p = walk.parent else { break }
+            walk = p
+        }
+        for e in path.reversed() where !e.status.contains(.haveData) && inFlight[e.hash] == nil { needed.append(e) }
+        guard !needed.isEmpty else { return }
+        let ready = peers.values.filter { $0.isReady && $0.bestKnownHeight >= Int32(tipHeight) }
+            .sorted { $0.blocksInFlight.count < $1.blocksInFlight.count }
+        guard !ready.isEmpty else { return }
+        var requests: [Int: [InventoryItem]] = [:]
+        var index = 0
+        for entry in needed {
+            var assigned = false
+            for offset in 0..<ready.count {
+                let peer = ready[(index + offset) % ready.count]
+                if peer.blocksInFlight.count + (requests[peer.id]?.count ?? 0) < configuration.maxBlocksInFlightPerPeer {
+                    requests[peer.id, default: []].append(InventoryItem(type: InventoryType.block.rawValue, hash: entry.hash))
+                    peer.blocksInFlight[entry.hash] = Date()
+                    inFlight[entry.hash] = peer.id
+                    index += 1
+                    assigned = true
+                    break
+                }
+            }
+            if !assigned { break }
+        }
+        for (id, items) in requests { peers[id]?.send(.getdata(items)) }
+    }
+
+    func handleBlock(_ block: Block, from peer: Peer) {
+        let hash = block.hash
+        peer.remember(hash)
+        peer.blocksInFlight[hash] = nil
+        inFlight[hash] = nil
+        do {
+            try chain.acceptBlock(block)
+            peer.bestKnownHeight = max(peer.bestKnownHeight, Int32(chain.entry(hash)?.height ?? 0))
+        } catch {
+            switch error {
+            case let .rejected(reason) where reason.code == "prev-blk-not-found":
+                requestHeaders(from: peer, force: true)
+            case let .rejected(reason) where reason.code == "bad-txnmrklroot" || reason.code == "bad-txns-duplicate":
+                misbehaving(peer, 100, "mutated block \(hash): \(reason)")
+            case let .rejected(reason):
+                peer.send(.reject(RejectMessage(message: "block", code: 0x10, reason: reason.code, hash: hash)))
+                misbehaving(peer, 100, "invalid block \(hash): \(reason)")
+            case let .verdictUnavailable(message):
+                logger.warning("block \(hash) waits for a verdict: \(message)")
+            case let .storage(error):
+                logger.error("storage failure while accepting \(hash): \(error)")
+            }
+        }
+        if bestHeaderEntry == nil, let e = chain.entry(hash) { bestHeaderEntry = e }
+        downloadBlocks()
+        reportProgress()
+    }
+
+    func handleTransaction(_ tx: Transaction, from peer: Peer) {
+        let txid = tx.txid
+        peer.remember(txid)
+        do {
+            try mempool.accept(tx)
+        } catch {
+            switch error {
+            case .alreadyKnown, .missingInputs: break
+            case let .rejected(reason):
+                peer.send(.reject(RejectMessage(message: "tx", code: 0x10, reason: reason.code, hash: txid)))
+                if reason.code.hasPrefix("mandatory-script-verify") || reason.code.hasPrefix("bad-txns") {
+                    misbehaving(peer, 10, "invalid transaction \(txid): \(reason)")
+                }
+            }
+        }
+    }
+
+    // MARK: Relay
+
+    public func blockConnected(_ block: Block, entry: BlockIndexEntry) {}
+
+    public func tipChanged(_ tip: BlockIndexEntry) {
+        queue.async { self.announceBlock(tip) }
+    }
+
+    func announceBlock(_ tip: BlockIndexEntry) {
+        if let best = bestHeaderEntry, best.chainWork < tip.chainWork { bestHeaderEntry = tip }
+        if bestHeaderEntry == nil { bestHeaderEntry = tip }
+        // Announce only once caught up, as fluxd does during initial download.
+        if let best = bestHeaderEntry, tip.chainWork < best.chainWork { return }
+        for peer in peers.values where peer.isReady && !peer.knownInventory.contains(tip.hash) {
+            peer.remember(tip.hash)
+            if peer.prefersHeaders {
+                peer.send(.headers([tip.header]))
+            } else {
+                peer.send(.inv([InventoryItem(type: InventoryType.block.rawValue, hash: tip.hash)]))
+            }
+        }
+    }
+
+    func announceTransaction(_ txid: Hash256) {
+        for peer in peers.values where peer.isReady && !peer.knownInventory.contains(txid) && (peer.version?.relay ?? true) {
+            peer.remember(txid)
+            peer.send(.inv([InventoryItem(type: InventoryType.tx.rawValue, hash: txid)]))
+        }
+    }
+
+    // MARK: Hygiene
+
+    func misbehaving(_ peer: Peer, _ score: Int, _ why: String) {
+        peer.misbehaviour += score
+        logger.info("peer \(peer.id) \(peer.addressDescription) misbehaving (+\(score) = \(peer.misbehaviour)): \(why)")
+        if peer.misbehaviour >= configuration.banThreshold {
+            bans.ban(peer.host, until: Date().addingTimeInterval(configuration.banDuration))
+            logger.warning("banned \(peer.host) for \(Int(configuration.banDuration)) s")
+            disconnect(peer)
+        }
+    }
+
+    func protocolError(_ error: any Error, from peer: Peer) {
+        if let p2pError = error as? P2PError {
+            misbehaving(peer, p2pError.banScore, "\(p2pError)")
+        } else {
+            logger.debug("peer \(peer.id) error: \(error)")
+        }
+        disconnect(peer)
+    }
+
+    func disconnect(_ peer: Peer) {
+        peer.channel.close(promise: nil)
+    }
+
+    func disconnected(_ peer: Peer) {
+        guard peers.removeValue(forKey: peer.id) != nil else { return }
+        for hash in peer.blocksInFlight.keys { inFlight[hash] = nil }
+        logger.info("peer \(peer.id) \(peer.addressDescription) disconnected")
+        downloadBlocks()
+    }
+
+    func startTimer() {
+        let t = DispatchSource.makeTimerSource(queue: queue)
+        t.schedule(deadline: .now() + 1, repeating: 1)
+        t.setEventHandler { [weak self] in self?.tick() }
+        t.resume()
+        timer = t
+    }
+
+    /// Once a second: handshake and stall timeouts, pings, reconnects, progress.
+    func tick() {
+        let now = Date()
+        for peer in peers.values {
+            if !peer.isReady && now.timeIntervalSince(peer.connectedAt) > configuration.handshakeTimeout {
+                logger.info("peer \(peer.id) did not complete the handshake in time")
+                disconnect(peer)
+                continue
+            }
+            if peer.isReady, peer.pingNonce == nil,
+               now.timeIntervalSince(peer.pingSentAt ?? peer.connectedAt) > configuration.pingInterval {
+                let n = UInt64.random(in: 1...UInt64.max)
+                peer.pingNonce = n
+                peer.pingSentAt = now
+                peer.send(.ping(nonce: n))
+            }
+            if let sent = peer.pingSentAt, peer.pingNonce != nil, now.timeIntervalSince(sent) > configuration.stallTimeout {
+                logger.info("peer \(peer.id) did not answer a ping")
+                disconnect(peer)
+                continue
+            }
+            if let oldest = peer.blocksInFlight.values.min(), now.timeIntervalSince(oldest) > configuration.stallTimeout {
+                logger.info("peer \(peer.id) stalled block download")
+                disconnect(peer)
+            }
+        }
+        // Keep -connect/-addnode peers connected, and fill outbound slots from the address book.
+        let connected = Set(peers.values.filter(\.isOutbound).map { "\($0.host):\($0.port)" })
+        for node in configuration.connectOnly + configuration.addNodes {
+            if let (host, port) = Self.split(node, defaultPort: chain.params.defaultPort),
+               !connected.contains("\(host):\(port)"), Int(now.timeIntervalSince1970) % 5 == 0 {
+                connect(to: node)
+            }
+        }
+        if configuration.connectOnly.isEmpty {
+            let outbound = peers.values.filter(\.isOutbound).count
+            if outbound < configuration.maxOutbound {
+                for c in addresses.candidates(excluding: connected, limit: configuration.maxOutbound - outbound) {
+                    connect(to: "\(c.host):\(c.port)")
+                }
+            }
+        }
+        downloadBlocks()
+        reportProgress()
+    }
+
+    func reportProgress() {
+        guard configuration.progressInterval > 0 else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastProgressAt) >= configuration.progressInterval else { return }
+        let height = chain.height
+        let target = max(bestHeaderEntry?.height ?? height, height)
+        let rate = Double(height - lastProgressHeight) / now.timeIntervalSince(lastProgressAt)
+        lastProgressAt = now
+        lastProgressHeight = height
+        guard target > height else { return }
+        let percent = target > 0 ? Double(height) * 100 / Double(target) : 100
+        let eta = rate > 0 ? Double(target - height) / rate : .infinity
+        logger.info("\(String(format: "sync: height %d of %d (%.1f%%), %.1f blocks/s, about %@ left", height, target, percent, rate, eta.isFinite ? "\(Int(eta)) s" : "unknown time"))")
+    }
+
+    // MARK: Queries (for RPC)
+
+    /// A snapshot of the connected peers.
+    public func peerInfo() async -> [PeerSnapshot] {
+        await withCheckedContinuation { done in
+            queue.async {
+                done.resume(returning: self.peers.values.sorted { $0.id < $1.id }.map { PeerSnapshot($0) })
+            }
+        }
+    }
+
+    /// The number of connections.
+    public func connectionCount() async -> Int { await peerInfo().count }
+
+    /// Banned hosts and until when.
+    public var banned: [(host: String, until: Date)] { bans.entries }
+
+    /// `addnode ADDR onetry|add|remove` support: connect now.
+    public func addNode(_ address: String) {
+        queue.async { self.connect(to: address) }
+    }
+
+    /// Disconnects the peer at `address` or with `id`.
+    public func disconnectPeer(address: String?, id: Int?) async -> Bool {
+        await withCheckedContinuation { done in
+            queue.async {
+                let target = self.peers.values.first { $0.id == id || $0.addressDescription == address }
+                if let target { self.disconnect(target) }
+                done.resume(returning: target != nil)
+            }
+        }
+    }
+
+    /// Sync state: our height, the best header height, and whether we are behind.
+    public func syncState() async -> (height: Int, headers: Int, syncing: Bool) {
+        await withCheckedContinuation { done in
+            queue.async {
+                let h = self.chain.height
+                let best = max(self.bestHeaderEntry?.height ?? h, h)
+                done.resume(returning: (h, best, best > h))
+            }
+        }
+    }
+}
+
+/// What `getpeerinfo` reports about one peer.
+public struct PeerSnapshot: Sendable {
+    public let id: Int
+    public let address: String
+    public let inbound: Bool
+    public let version: Int32
+    public let userAgent: String
+    public let startHeight: Int32
+    public let services: UInt64
+    public let connectedAt: Date
+    public let pingTime: TimeInterval?
+    public let banScore: Int
+    public let blocksInFlight: Int
+    public let ready: Bool
+
+    init(_ p: Peer) {
+        id = p.id
+        address = p.addressDescription
+        inbound = !p.isOutbound
+        version = p.version?.version ?? 0
+        userAgent = p.version?.userAgent ?? ""
+        startHeight = p.version?.startHeight ?? 0
+        services = p.version?.services ?? 0
+        connectedAt = p.connectedAt
+        pingTime = p.pingTime
+        banScore = p.misbehaviour
+        blocksInFlight = p.blocksInFlight.count
+        ready = p.isReady
+    }
+}

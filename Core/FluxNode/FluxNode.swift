@@ -1,1 +1,0 @@
-// FluxNode: see docs/ARCHITECTURE.md.

@@ -1,0 +1,256 @@
+import FluxChain
+import FluxConsensus
+import FluxJSON
+import FluxMempool
+import FluxMining
+import FluxPrimitives
+import FluxRPC
+import FluxScript
+import FluxStorage
+import FluxWallet
+import Foundation
+
+extension Node {
+    // MARK: Raw transactions
+
+    func registerRawTransactionMethods() {
+        method("decoderawtransaction", "Rawtransactions", "decoderawtransaction \"hex\"\nThe transaction as JSON.") { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let tx = try self.decodeTransaction(p.hex(0))
+            return .object(TransactionJSON.object(tx, prefixes: self.params.base58Prefixes))
+        }
+        method("getrawtransaction", "Rawtransactions", "getrawtransaction \"txid\" ( verbose \"blockhash\" )\nA transaction from the mempool, a given block, or (without -txindex) one with unspent outputs.") { p throws(RPCError) in
+            try p.check(max: 3, min: 1)
+            let txid = try p.hash(0)
+            let verbose = try p.int(1, default: 0) != 0
+            var found: (Transaction, BlockIndexEntry?)?
+            if let e = self.mempool.entry(txid) { found = (e.transaction, nil) }
+            if found == nil, p.optional(2) != nil {
+                let hash = try p.hash(2)
+                guard let entry = self.chain.entry(hash) else { throw RPCError(code: -5, message: "Block hash not found") }
+                if let block = try? self.chain.block(hash), let tx = block.transactions.first(where: { $0.txid == txid }) {
+                    found = (tx, entry)
+                }
+            }
+            if found == nil { found = self.findConfirmedTransaction(txid) }
+            guard let (tx, entry) = found else {
+                throw RPCError(code: -5, message: "No information available about transaction")
+            }
+            if !verbose { return .string(Hex.encode(tx.serialized)) }
+            var o: [(String, JSONValue)] = [("hex", .string(Hex.encode(tx.serialized)))]
+            o += TransactionJSON.object(tx, prefixes: self.params.base58Prefixes)
+            if let entry {
+                o += [("blockhash", .string(entry.hash.description)), ("height", .int(entry.height)),
+                      ("confirmations", .int(self.chain.height - entry.height + 1)),
+                      ("time", .int(entry.header.time)), ("blocktime", .int(entry.header.time))]
+            }
+            return .object(o)
+        }
+        method("sendrawtransaction", "Rawtransactions", "sendrawtransaction \"hex\"\nSubmits a transaction to the mempool and relays it.") { p throws(RPCError) in
+            try p.check(max: 2, min: 1)
+            let tx = try self.decodeTransaction(p.hex(0))
+            try self.submit(tx)
+            return .string(tx.txid.description)
+        }
+    }
+
+    func decodeTransaction(_ bytes: [UInt8]) throws(RPCError) -> Transaction {
+        do { return try Transaction(serialized: bytes) } catch {
+            throw RPCError(code: -22, message: "TX decode failed: \(error)")
+        }
+    }
+
+    /// Accepts `tx` into the mempool (it is then relayed), with bitcoind's error codes.
+    func submit(_ tx: Transaction) throws(RPCError) {
+        do {
+            try mempool.accept(tx)
+        } catch {
+            switch error {
+            case .alreadyKnown: break
+            case let .missingInputs(missing):
+                if (try? chain.coin(OutPoint(hash: tx.txid, index: 0))) != nil {
+                    throw RPCError(code: -27, message: "transaction already in block chain")
+                }
+                throw RPCError(code: -25, message: "Missing inputs: \(missing.map(\.description).joined(separator: ", "))")
+            case let .rejected(reason):
+                throw RPCError(code: -26, message: "\(reason.code): \(reason.message)")
+            }
+        }
+        wallet.recordPending(tx)
+    }
+
+    /// Without a transaction index: a transaction with an unspent output is found through the UTXO set.
+    func findConfirmedTransaction(_ txid: Hash256) -> (Transaction, BlockIndexEntry?)? {
+        for index in 0..<64 {
+            guard let coin = try? chain.coin(OutPoint(hash: txid, index: UInt32(index))) else { continue }
+            guard let entry = chain.entry(at: coin.height), let block = try? chain.block(entry.hash),
+                  let tx = block.transactions.first(where: { $0.txid == txid }) else { return nil }
+            return (tx, entry)
+        }
+        return nil
+    }
+
+    // MARK: Mining
+
+    func registerMiningMethods() {
+        method("getmininginfo", "Mining", "getmininginfo\nMining-related state.") { p throws(RPCError) in
+            try p.check(max: 0)
+            return .object([("blocks", .int(self.chain.height)), ("difficulty", .double(self.difficulty)),
+                            ("errors", .string("")), ("pooledtx", .int(self.mempool.count)),
+                            ("testnet", .bool(self.params.network != .mainnet)),
+                            ("chain", .string(self.params.network.networkId)),
+                            ("generate", .bool(self.configuration.options.flag("gen"))),
+                            ("ponminter", .bool(self.params.isProofOfNode(at: self.chain.height + 1)))])
+        }
+        method("getblocksubsidy", "Mining", "getblocksubsidy ( height )\nThe block subsidy at height.") { p throws(RPCError) in
+            try p.check(max: 1)
+            let h = try p.int(0, default: self.chain.height + 1)
+            return .object([("miner", TransactionJSON.amount(self.params.blockSubsidy(at: h)))])
+        }
+        method("generate", "Mining", "generate numblocks\nMines blocks now (test networks) paying a new wallet address.") { p throws(RPCError) in
+            try p.check(max: 2, min: 1)
+            guard self.params.network != .mainnet else { throw RPCError(code: -32601, message: "generate is for test networks") }
+            let address: Address
+            do { address = try self.wallet.newAddress() } catch { throw RPCError(code: -4, message: "\(error)") }
+            return try self.generate(try p.int(0), to: address.script)
+        }
+        method("generatetoaddress", "Mining", "generatetoaddress numblocks \"address\"\nMines blocks now paying address.") { p throws(RPCError) in
+            try p.check(max: 3, min: 2)
+            guard self.params.network != .mainnet else { throw RPCError(code: -32601, message: "generate is for test networks") }
+            let text = try p.string(1)
+            guard let address = Address(text, prefixes: self.params.base58Prefixes) else {
+                throw RPCError(code: -5, message: "Invalid address \(text)")
+            }
+            return try self.generate(try p.int(0), to: address.script)
+        }
+        method("getblocktemplate", "Mining", "getblocktemplate ( \"jsonrequestobject\" )\nA block template for external miners.") { p throws(RPCError) in
+            try p.check(max: 1)
+            return self.blockTemplate()
+        }
+        method("submitblock", "Mining", "submitblock \"hexdata\"\nSubmits a solved block; null when accepted, else the reason.") { p throws(RPCError) in
+            try p.check(max: 2, min: 1)
+            let block: Block
+            do { block = try Block(serialized: try p.hex(0)) } catch {
+                throw RPCError(code: -22, message: "Block decode failed: \(error)")
+            }
+            if let e = self.chain.entry(block.hash), e.status.contains(.haveData) {
+                return .string(e.isFailed ? "duplicate-invalid" : "duplicate")
+            }
+            do {
+                try self.chain.acceptBlock(block)
+                return .null
+            } catch {
+                switch error {
+                case let .rejected(r): return .string(r.code)
+                case .verdictUnavailable: return .string("inconclusive")
+                case let .storage(e): throw RPCError(code: -20, message: "\(e)")
+                }
+            }
+        }
+    }
+
+    func generate(_ count: Int, to script: Script) throws(RPCError) -> JSONValue {
+        guard count >= 0, count <= 10_000 else { throw RPCError(code: -8, message: "numblocks out of range") }
+        do {
+            return .array(try mineBlocks(count, to: script).map { .string($0.description) })
+        } catch let e as ChainError {
+            throw Self.rpcError(e)
+        } catch {
+            throw RPCError(code: -1, message: "\(error)")
+        }
+    }
+
+    func blockTemplate() -> JSONValue {
+        let tip = chain.tip
+        let height = tip.height + 1
+        let now = UInt32(Date().timeIntervalSince1970)
+        let mtp = chain.medianTimePast()
+        let time = max(now, mtp + 1)
+        let bits = chain.requiredBitsForNextBlock(time: time)
+        let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
+        let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
+        let minerScript = (try? wallet.newAddress().script) ?? .payToPubKeyHash([UInt8](repeating: 0, count: 20))
+        let template = FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
+                                               script: minerScript, candidates: candidates, fees: fees)
+        let coinbase = template.transactions[0]
+        let target = UInt256.fromCompact(bits).value
+        var o: [(String, JSONValue)] = [
+            ("capabilities", .array(["proposal"])), ("version", .int(template.header.version)),
+            ("previousblockhash", .string(tip.hash.description)),
+            ("finalsaplingroothash", .string(template.header.finalSaplingRoot.description)),
+            ("transactions", .array(candidates.map { c in
+                .object([("data", .string(Hex.encode(c.transaction.serialized))), ("hash", .string(c.transaction.txid.description)),
+                         ("depends", .array([])), ("fee", .int(c.fee.units)),
+                         ("sigops", .int(c.transaction.inputs.reduce(0) { $0 + $1.scriptSig.legacySigOpCount(accurate: false) }
+                                         + c.transaction.outputs.reduce(0) { $0 + $1.scriptPubKey.legacySigOpCount(accurate: false) }))])
+            })),
+            ("coinbasetxn", .object([("data", .string(Hex.encode(coinbase.serialized))), ("hash", .string(coinbase.txid.description)),
+                                     ("depends", .array([])), ("fee", .int(-fees.units)), ("required", .bool(true))])),
+            ("longpollid", .string(tip.hash.description + String(mempool.count))),
+            ("target", .string(target.description)), ("mintime", .int(mtp + 1)),
+            ("mutable", .array(["time", "transactions", "prevblock"])), ("noncerange", .string("00000000ffffffff")),
+            ("sigoplimit", .int(ConsensusConstants.maxBlockSigops)), ("sizelimit", .int(ConsensusConstants.maxBlockSize)),
+            ("curtime", .int(time)), ("bits", .string(JSONValue.hex8(bits))), ("height", .int(height)),
+            ("miner_reward", .int(coinbase.outputs[0].value.units)),
+        ]
+        for f in params.fundingOutputs(at: height) {
+            o.append(("flux_creation_address", .string(Address(script: f.script)?.encoded(prefixes: params.base58Prefixes) ?? "")))
+            o.append(("flux_creation_amount", .int(f.amount.units)))
+        }
+        return .object(o)
+    }
+
+    // MARK: Network
+
+    func registerNetworkMethods() {
+        registry.register("getpeerinfo", category: "Network", help: "getpeerinfo\nConnected peers.") { _ throws(RPCError) in
+            let peers = await self.network.peerInfo()
+            return .array(peers.map { p in
+                .object([("id", .int(p.id)), ("addr", .string(p.address)), ("services", .string(String(format: "%016llx", p.services))),
+                         ("conntime", .int(Int(p.connectedAt.timeIntervalSince1970))),
+                         ("pingtime", p.pingTime.map { .double($0) } ?? .null), ("version", .int(p.version)),
+                         ("subver", .string(p.userAgent)), ("inbound", .bool(p.inbound)),
+                         ("startingheight", .int(p.startHeight)), ("banscore", .int(p.banScore)),
+                         ("inflight", .int(p.blocksInFlight))])
+            })
+        }
+        registry.register("getconnectioncount", category: "Network", help: "getconnectioncount\nNumber of connections.") { _ throws(RPCError) in
+            .int(await self.network.connectionCount())
+        }
+        registry.register("getnetworkinfo", category: "Network", help: "getnetworkinfo\nP2P state.") { _ throws(RPCError) in
+            let count = await self.network.connectionCount()
+            return .object([("version", .int(1)), ("subversion", .string(self.network.configuration.userAgent)),
+                            ("protocolversion", .int(ProtocolConstants.protocolVersion)),
+                            ("localservices", .string("0000000000000001")), ("timeoffset", .int(0)),
+                            ("connections", .int(count)), ("networks", .array([])),
+                            ("relayfee", TransactionJSON.amount(Amount(units: 100))), ("localaddresses", .array([])),
+                            ("warnings", .string(""))])
+        }
+        registry.register("addnode", category: "Network", help: "addnode \"node\" \"add|remove|onetry\"\nConnects to a peer.") { request throws(RPCError) in
+            let p = RPCParams(request)
+            try p.check(max: 2, min: 2)
+            let node = try p.string(0)
+            let command = try p.string(1)
+            switch command {
+            case "add", "onetry": self.network.addNode(node)
+            case "remove": _ = await self.network.disconnectPeer(address: node, id: nil)
+            default: throw RPCError(code: -8, message: "addnode command must be add, remove or onetry")
+            }
+            return .null
+        }
+        method("listbanned", "Network", "listbanned\nBanned addresses.") { _ throws(RPCError) in
+            .array(self.network.banned.map { .object([("address", .string($0.host)), ("banned_until", .int(Int($0.until.timeIntervalSince1970)))]) })
+        }
+    }
+}
+
+/// Builds the block template the miner and getblocktemplate share.
+enum FluxMiningTemplate {
+    static func make(params: ChainParameters, tip: BlockIndexEntry, height: Int, time: UInt32, bits: UInt32, script: Script,
+                     candidates: [(transaction: Transaction, fee: Amount)], fees: Amount) -> Block {
+        let pon = params.isProofOfNode(at: height)
+        return BlockTemplate(params: params, previous: tip.header, height: height, time: time, bits: bits,
+                                        minerScript: script, transactions: candidates.map(\.transaction), fees: fees,
+                                        nodeCollateral: pon ? ChainState.testCollateral : nil).block
+    }
+}

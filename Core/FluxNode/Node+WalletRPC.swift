@@ -1,0 +1,135 @@
+import FluxChain
+import FluxConsensus
+import FluxJSON
+import FluxPrimitives
+import FluxRPC
+import FluxScript
+import FluxWallet
+
+extension Node {
+    static func walletError(_ error: WalletError) -> RPCError {
+        switch error {
+        case .insufficientFunds: RPCError(code: -6, message: "\(error)")
+        case .invalidAddress: RPCError(code: -5, message: "\(error)")
+        case .unknownKey: RPCError(code: -4, message: "\(error)")
+        case .invalidAmount: RPCError(code: -3, message: "\(error)")
+        default: RPCError(code: -4, message: "\(error)")
+        }
+    }
+
+    func registerWalletMethods() {
+        method("getnewaddress", "Wallet", "getnewaddress\nA new transparent address of the wallet.") { _ throws(RPCError) in
+            do { return .string(try self.wallet.newAddress().encoded(prefixes: self.params.base58Prefixes)) } catch {
+                throw Self.walletError(error)
+            }
+        }
+        method("getbalance", "Wallet", "getbalance ( \"account\" minconf )\nSpendable balance.") { p throws(RPCError) in
+            try p.check(max: 3)
+            return TransactionJSON.amount(self.wallet.balance(minConfirmations: try p.int(1, default: 1)))
+        }
+        method("getunconfirmedbalance", "Wallet", "getunconfirmedbalance\nBalance of unconfirmed outputs.") { _ throws(RPCError) in
+            TransactionJSON.amount(self.wallet.unconfirmedBalance())
+        }
+        method("listunspent", "Wallet", "listunspent ( minconf maxconf [\"address\",...] )\nUnspent wallet outputs.") { p throws(RPCError) in
+            try p.check(max: 3)
+            var filter: [Address]?
+            if case let .array(items)? = p.optional(2) {
+                filter = try items.map { item throws(RPCError) in
+                    guard case let .string(s) = item, let a = Address(s, prefixes: self.params.base58Prefixes) else {
+                        throw RPCError(code: -5, message: "Invalid address in filter")
+                    }
+                    return a
+                }
+            }
+            let tip = self.chain.height
+            let coins = self.wallet.listUnspent(minConfirmations: try p.int(0, default: 1),
+                                                maxConfirmations: try p.int(1, default: 9_999_999), addresses: filter)
+            return .array(coins.map { c in
+                .object([("txid", .string(c.outpoint.hash.description)), ("vout", .int(c.outpoint.index)),
+                         ("generated", .bool(c.isCoinbase)),
+                         ("address", .string(c.address.encoded(prefixes: self.params.base58Prefixes))),
+                         ("scriptPubKey", .string(Hex.encode(c.output.scriptPubKey.bytes))),
+                         ("amount", TransactionJSON.amount(c.output.value)), ("amountZat", .int(c.output.value.units)),
+                         ("confirmations", .int(c.confirmations(tipHeight: tip))),
+                         ("spendable", .bool(c.isSpendable(tipHeight: tip)))])
+            })
+        }
+        method("sendtoaddress", "Wallet", "sendtoaddress \"address\" amount ( \"comment\" \"comment_to\" subtractfeefromamount )\nPays amount to address; returns the txid.") { p throws(RPCError) in
+            try p.check(max: 5, min: 2)
+            let text = try p.string(0)
+            guard let address = Address(text, prefixes: self.params.base58Prefixes) else {
+                throw RPCError(code: -5, message: "Invalid Flux address: \(text)")
+            }
+            let amount = try p.amount(1)
+            let subtract = try p.bool(4, default: false)
+            let built: (transaction: Transaction, fee: Amount)
+            do {
+                built = try self.wallet.createTransaction(paying: [(address, amount)], subtractFeeFromAmount: subtract)
+            } catch { throw Self.walletError(error) }
+            try self.submit(built.transaction)
+            return .string(built.transaction.txid.description)
+        }
+        method("signrawtransaction", "Wallet", "signrawtransaction \"hex\" ( [{\"txid\",\"vout\",\"scriptPubKey\",\"amount\"},...] [\"privkey\",...] \"sighashtype\" )\nSigns inputs with wallet keys and the given keys.") { p throws(RPCError) in
+            try p.check(max: 4, min: 1)
+            let tx = try self.decodeTransaction(p.hex(0))
+            var prevouts: [OutPoint: TxOut] = [:]
+            if case let .array(items)? = p.optional(1) {
+                for item in items {
+                    guard case .object = item, case let .string(txid)? = item["txid"], let hash = Hash256(displayHex: txid),
+                          case let .number(vout)? = item["vout"], let n = UInt32(vout),
+                          case let .string(spk)? = item["scriptPubKey"], let script = Hex.decode(spk) else {
+                        throw RPCError(code: -8, message: "prevtxs entries need txid, vout, scriptPubKey (and amount)")
+                    }
+                    var value = Amount.zero
+                    if case let .number(a)? = item["amount"] { value = RPCParams.parseAmount(a) ?? .zero }
+                    prevouts[OutPoint(hash: hash, index: n)] = TxOut(value: value, scriptPubKey: Script(script))
+                }
+            }
+            var keys: [String] = []
+            if case let .array(items)? = p.optional(2) {
+                keys = items.compactMap { if case let .string(s) = $0 { return s } else { return nil } }
+            }
+            var hashType = SigHashType.all
+            if p.optional(3) != nil {
+                let names: [String: Int32] = ["ALL": 1, "NONE": 2, "SINGLE": 3, "ALL|ANYONECANPAY": 0x81,
+                                              "NONE|ANYONECANPAY": 0x82, "SINGLE|ANYONECANPAY": 0x83]
+                guard let v = names[try p.string(3)] else { throw RPCError(code: -8, message: "Invalid sighash param") }
+                hashType = SigHashType(rawValue: v)
+            }
+            let result = self.wallet.signRawTransaction(tx, prevouts: prevouts, extraKeys: keys, hashType: hashType)
+            var o: [(String, JSONValue)] = [("hex", .string(Hex.encode(result.transaction.serialized))),
+                                            ("complete", .bool(result.complete))]
+            if !result.errors.isEmpty {
+                o.append(("errors", .array(result.errors.map { e in
+                    let input = result.transaction.inputs[e.input]
+                    return .object([("txid", .string(input.prevout.hash.description)), ("vout", .int(input.prevout.index)),
+                                    ("scriptSig", .string(Hex.encode(input.scriptSig.bytes))),
+                                    ("sequence", .int(input.sequence)), ("error", .string(e.message))])
+                })))
+            }
+            return .object(o)
+        }
+        method("dumpprivkey", "Wallet", "dumpprivkey \"address\"\nThe private key (WIF) of a wallet address.") { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            do { return .string(try self.wallet.dumpPrivateKey(try p.string(0))) } catch { throw Self.walletError(error) }
+        }
+        method("importprivkey", "Wallet", "importprivkey \"privkey\" ( \"label\" rescan )\nAdds a private key (WIF) to the wallet.") { p throws(RPCError) in
+            try p.check(max: 3, min: 1)
+            do {
+                _ = try self.wallet.importPrivateKey(try p.string(0), rescan: try p.bool(2, default: true))
+            } catch { throw Self.walletError(error) }
+            return .null
+        }
+        method("validateaddress", "Util", "validateaddress \"address\"\nWhether an address is valid and the wallet's.") { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let text = try p.string(0)
+            guard let address = Address(text, prefixes: self.params.base58Prefixes) else { return .object([("isvalid", .bool(false))]) }
+            let script = address.script
+            var isScript = false
+            if case .scriptHash = address { isScript = true }
+            return .object([("isvalid", .bool(true)), ("address", .string(text)),
+                            ("scriptPubKey", .string(Hex.encode(script.bytes))), ("ismine", .bool(self.wallet.isMine(script))),
+                            ("iswatchonly", .bool(false)), ("isscript", .bool(isScript))])
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import FluxChain
+import FluxConsensus
+import FluxEquihash
+import FluxMempool
+import FluxMining
+import FluxNetwork
+import FluxOptions
+import FluxPrimitives
+import FluxRPC
+import FluxStorage
+import FluxWallet
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A running Flux node: chain state on RocksDB, mempool, wallet, P2P network and JSON-RPC, wired together.
+public final class Node: @unchecked Sendable {
+    /// The resolved configuration.
+    public let configuration: NodeConfiguration
+    /// Chain parameters in force.
+    public var params: ChainParameters { configuration.params }
+    /// The chain.
+    public let chain: ChainState
+    /// The memory pool.
+    public let mempool: Mempool
+    /// The wallet.
+    public let wallet: Wallet
+    /// The P2P side.
+    public let network: NetworkNode
+    /// RPC methods (plugins will add theirs here).
+    public let registry = RPCMethodRegistry()
+    let rpc: RPCServer
+    let group: MultiThreadedEventLoopGroup
+    let logger: Logger
+    let startedAt = Date()
+    let shutdown = ShutdownSignal()
+    /// Ports actually bound (useful when 0 was requested).
+    public private(set) var p2pPort = 0
+    public private(set) var rpcPorts: [Int] = []
+    let miningLock = NSLock()
+
+    /// Opens the chain in the data folder and builds every service (nothing listens until `start`).
+    public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "fluxd")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        var chainOptions = ChainOptions()
+        if let n = configuration.options.int("dbbatchblocks") { chainOptions.blocksPerCommit = max(n, 1) }
+        if let mb = configuration.options.int("dbcache") { chainOptions.cacheBytes = max(mb, 4) << 20 }
+        chain = try ChainState(params: configuration.params,
+                               path: configuration.dataDirectory.appendingPathComponent("chain").path,
+                               options: chainOptions)
+        mempool = Mempool(chain: chain)
+        wallet = try Wallet(chain: chain)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        network = NetworkNode(configuration: configuration.networkConfiguration, chain: chain, mempool: mempool,
+                              group: group, logger: Logger(label: "flux.net"))
+        rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Logger(label: "flux.rpc"))
+        registerMethods()
+    }
+
+    /// Starts P2P and RPC, and the miner with `-gen`.
+    public func start() async throws {
+        p2pPort = try await network.start()
+        rpcPorts = try await rpc.start()
+        let hosts = configuration.rpcConfiguration.bind.map(\.host).joined(separator: ",")
+        logger.info("RPC listening on \(hosts) port(s) \(rpcPorts.map(String.init).joined(separator: ","))")
+        if configuration.options.flag("gen") { startMiner() }
+    }
+
+    /// Stops everything; safe to call more than once.
+    public func stop() async {
+        shutdown.trigger()
+        await rpc.stop()
+        await network.stop()
+        try? await group.shutdownGracefully()
+    }
+
+    /// Suspends until `stop` RPC or a signal asks the node to stop.
+    public func waitForShutdown() async { await shutdown.wait() }
+
+    /// Asks the node to stop (the `stop` RPC and signals).
+    public func requestShutdown() { shutdown.trigger() }
+
+    // MARK: Mining
+
+    /// Mines `count` blocks on the tip paying `script`, with mempool transactions; returns their hashes.
+    /// Proof of work uses the built-in Equihash solver (test networks); PoN heights use regtest/testnet's
+    /// test collateral.
+    public func mineBlocks(_ count: Int, to script: Script, maxNonces: Int = 1_000_000) throws -> [Hash256] {
+        miningLock.lock(); defer { miningLock.unlock() }
+        var hashes: [Hash256] = []
+        for _ in 0..<count {
+            let tip = chain.tip
+            let height = tip.height + 1
+            let time = max(UInt32(Date().timeIntervalSince1970), max(tip.header.time, chain.medianTimePast()) + 1)
+            let bits = chain.requiredBitsForNextBlock(time: time)
+            let pon = params.isProofOfNode(at: height)
+            let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
+            let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
+            var block = FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
+                                                script: script, candidates: candidates, fees: fees)
+            if !pon {
+                guard let epoch = params.equihashParameters(at: height).first else {
+                    throw NodeError("no Equihash parameters at height \(height)")
+                }
+                let target = params.skipsProofOfWorkTargetCheck ? UInt256.max : UInt256.fromCompact(bits).value
+                guard let result = EquihashMiner(parameters: epoch.parameters)
+                    .mine(block.header, target: target, firstNonce: UInt64.random(in: 0...UInt64.max / 2),
+                          maxNonces: maxNonces) else {
+                    throw NodeError("no Equihash solution found for height \(height)")
+                }
+                block.header = result.header
+            }
+            try chain.acceptBlock(block)
+            hashes.append(block.hash)
+            logger.info("mined block \(height) \(block.hash) with \(block.transactions.count - 1) transactions")
+        }
+        return hashes
+    }
+
+    /// The `-gen` loop: a block every `-blockinterval` seconds (default: the network's target spacing).
+    func startMiner() {
+        let interval = Double(configuration.options.int("blockinterval") ?? params.powTargetSpacing)
+        let stopHeight = configuration.options.int("stopatheight")
+        let script: Script
+        if let text = configuration.options.string("mineraddress"), let a = Address(text, prefixes: params.base58Prefixes) {
+            script = a.script
+        } else if let a = try? wallet.newAddress() {
+            script = a.script
+        } else {
+            script = .payToPubKeyHash([UInt8](repeating: 0, count: 20))
+        }
+        let thread = Thread { [self] in
+            while !shutdown.isTriggered {
+                if let stop = stopHeight, chain.height >= stop { break }
+                do { _ = try mineBlocks(1, to: script) } catch { logger.error("mining failed: \(error)") }
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.name = "flux-miner"
+        thread.start()
+    }
+}
+
+/// A node-level failure with a message.
+public struct NodeError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A one-shot signal that tasks can wait for.
+final class ShutdownSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var triggered = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    var isTriggered: Bool { lock.lock(); defer { lock.unlock() }; return triggered }
+
+    func trigger() {
+        lock.lock()
+        guard !triggered else { lock.unlock(); return }
+        triggered = true
+        let w = waiters
+        waiters = []
+        lock.unlock()
+        for c in w { c.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if triggered { lock.unlock(); c.resume(); return }
+            waiters.append(c)
+            lock.unlock()
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import FluxNetwork
+import FluxOptions
+import FluxRPC
+import Foundation
+
+extension NodeConfiguration {
+    /// P2P settings from fluxd's options: `-port`, `-listen`, `-connect`, `-addnode`, `-maxconnections`, `-bind`.
+    public var networkConfiguration: NetworkConfiguration {
+        var n = NetworkConfiguration(port: options.int("port") ?? params.defaultPort)
+        n.listen = options.string("listen").map { $0 == "1" } ?? options.all("connect").isEmpty
+        n.connectOnly = options.all("connect")
+        n.addNodes = options.all("addnode")
+        if let m = options.int("maxconnections") { n.maxConnections = m }
+        n.bindHost = options.string("bind") ?? "0.0.0.0"
+        n.dataDirectory = dataDirectory
+        return n
+    }
+
+    /// RPC settings: `-rpcport`, `-rpcbind` (loopback by default), `-rpcallowip`, `-rpcuser`/`-rpcpassword`, and
+    /// a cookie file in the data folder (always written, as bitcoind does when no password is configured).
+    public var rpcConfiguration: RPCServerConfiguration {
+        var r = RPCServerConfiguration()
+        let port = options.int("rpcport") ?? params.defaultRPCPort
+        let binds = options.all("rpcbind")
+        r.bind = binds.isEmpty ? [("127.0.0.1", port)] : binds.map { ($0, port) }
+        r.allowIPs = options.all("rpcallowip")
+        r.user = options.string("rpcuser")
+        r.password = options.string("rpcpassword")
+        r.cookieFile = dataDirectory.appendingPathComponent(".cookie").path
+        return r
+    }
+}
