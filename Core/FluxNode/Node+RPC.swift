@@ -72,7 +72,7 @@ extension Node {
                 if case let .bool(b) = v { verbosity = b ? 1 : 0 } else { verbosity = try p.int(1) }
             }
             let block: Block?
-            do { block = try self.chain.block(entry.hash) } catch { throw Self.rpcError(error) }
+            do throws(ChainError) { block = try self.chain.block(entry.hash) } catch { throw Self.rpcError(error) }
             guard let block else { throw RPCError(code: -1, message: "Block not available (header only)") }
             if verbosity == 0 { return .string(Hex.encode(block.serialized)) }
             return .object(BlockJSON.object(block, verbosity: verbosity, prefixes: self.params.base58Prefixes,
@@ -98,13 +98,13 @@ extension Node {
                 }
             }
             let coin: Coin?
-            do { coin = try self.chain.coin(outpoint) } catch { throw Self.rpcError(error) }
+            do throws(ChainError) { coin = try self.chain.coin(outpoint) } catch { throw Self.rpcError(error) }
             guard let coin else { return .null }
             return self.txOutJSON(coin.output, confirmations: tip.height - coin.height + 1, coinbase: coin.isCoinbase, tip: tip)
         }
         method("gettxoutsetinfo", "Blockchain", "gettxoutsetinfo\nStatistics about the UTXO set, with a hash of it.") { p throws(RPCError) in
             try p.check(max: 0)
-            do {
+            do throws(ChainError) {
                 let d = try self.chain.utxoSetDigest()
                 return .object([("height", .int(self.chain.height)), ("bestblock", .string(self.chain.tip.hash.description)),
                                 ("txouts", .int(d.count)), ("hash_serialized", .string(d.hash.description)),
@@ -118,12 +118,14 @@ extension Node {
         }
         method("invalidateblock", "Blockchain", "invalidateblock \"hash\"\nMarks a block and its descendants invalid.") { p throws(RPCError) in
             try p.check(max: 1, min: 1)
-            do { try self.chain.invalidateBlock(try p.hash(0)) } catch { throw Self.rpcError(error) }
+            let hash = try p.hash(0)
+            do throws(ChainError) { try self.chain.invalidateBlock(hash) } catch { throw Self.rpcError(error) }
             return .null
         }
         method("reconsiderblock", "Blockchain", "reconsiderblock \"hash\"\nRemoves invalidity marks set by invalidateblock.") { p throws(RPCError) in
             try p.check(max: 1, min: 1)
-            do { try self.chain.reconsiderBlock(try p.hash(0)) } catch { throw Self.rpcError(error) }
+            let hash = try p.hash(0)
+            do throws(ChainError) { try self.chain.reconsiderBlock(hash) } catch { throw Self.rpcError(error) }
             return .null
         }
         method("getrawmempool", "Blockchain", "getrawmempool ( verbose )\nTransaction ids in the memory pool.") { p throws(RPCError) in

@@ -19,7 +19,9 @@ extension Node {
 
     func registerWalletMethods() {
         method("getnewaddress", "Wallet", "getnewaddress\nA new transparent address of the wallet.") { _ throws(RPCError) in
-            do { return .string(try self.wallet.newAddress().encoded(prefixes: self.params.base58Prefixes)) } catch {
+            do throws(WalletError) {
+                return .string(try self.wallet.newAddress().encoded(prefixes: self.params.base58Prefixes))
+            } catch {
                 throw Self.walletError(error)
             }
         }
@@ -63,7 +65,7 @@ extension Node {
             let amount = try p.amount(1)
             let subtract = try p.bool(4, default: false)
             let built: (transaction: Transaction, fee: Amount)
-            do {
+            do throws(WalletError) {
                 built = try self.wallet.createTransaction(paying: [(address, amount)], subtractFeeFromAmount: subtract)
             } catch { throw Self.walletError(error) }
             try self.submit(built.transaction)
@@ -111,12 +113,14 @@ extension Node {
         }
         method("dumpprivkey", "Wallet", "dumpprivkey \"address\"\nThe private key (WIF) of a wallet address.") { p throws(RPCError) in
             try p.check(max: 1, min: 1)
-            do { return .string(try self.wallet.dumpPrivateKey(try p.string(0))) } catch { throw Self.walletError(error) }
+            let address = try p.string(0)
+            do throws(WalletError) { return .string(try self.wallet.dumpPrivateKey(address)) } catch { throw Self.walletError(error) }
         }
         method("importprivkey", "Wallet", "importprivkey \"privkey\" ( \"label\" rescan )\nAdds a private key (WIF) to the wallet.") { p throws(RPCError) in
             try p.check(max: 3, min: 1)
-            do {
-                _ = try self.wallet.importPrivateKey(try p.string(0), rescan: try p.bool(2, default: true))
+            let key = try p.string(0), rescan = try p.bool(2, default: true)
+            do throws(WalletError) {
+                _ = try self.wallet.importPrivateKey(key, rescan: rescan)
             } catch { throw Self.walletError(error) }
             return .null
         }
