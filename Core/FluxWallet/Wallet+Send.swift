@@ -74,7 +74,8 @@ extension Wallet {
                 }
             }
             let paid = payments.reduce(0) { $0 + $1.value.units }
-            let change = total - paid - (subtractFeeFromAmount ? 0 : fee.units)
+            // With subtractFeeFromAmount `paid` is already net of the fee, so the same formula holds in both cases.
+            let change = total - paid - fee.units
             var txOutputs = payments
             if change >= Self.dustThreshold.units {
                 let changeAddress = try generateKey()

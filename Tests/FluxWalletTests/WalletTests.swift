@@ -150,11 +150,12 @@ import FluxStorage
 
     @Test func subtractFeeFromAmountAndFeeRate() throws {
         let (_, wallet, _) = try minedWallet()
-        let coin = wallet.listUnspent()[0]
-        let (tx, fee) = try wallet.createTransaction(paying: [(foreignAddress, coin.output.value)],
-                                                     subtractFeeFromAmount: true)
+        // Paying the whole balance with the fee taken from it spends every coin and leaves no change.
+        let balance = wallet.balance()
+        let (tx, fee) = try wallet.createTransaction(paying: [(foreignAddress, balance)], subtractFeeFromAmount: true)
+        #expect(tx.inputs.count == wallet.listUnspent().count)
         #expect(tx.outputs.count == 1)
-        #expect(tx.outputs[0].value == coin.output.value - fee)
+        #expect(tx.outputs[0].value == balance - fee)
         let (big, bigFee) = try wallet.createTransaction(paying: [(foreignAddress, .coins(1))],
                                                          feePerKB: Amount(units: 100_000))
         #expect(bigFee.units >= Int64(big.serializedSize) * 100)
