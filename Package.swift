@@ -80,7 +80,7 @@ let package = Package(
                 path: "Core/FluxWallet", swiftSettings: strict),
         // Peers, handshake, headers-first sync, relay (sockets on NIOPosix).
         .target(name: "FluxNetwork", dependencies: ["FluxP2P", "FluxChain", "FluxMempool", "FluxConsensus", "FluxPrimitives",
-                                                    .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+                                                    .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
                 path: "Core/FluxNetwork", swiftSettings: strict),
         // HTTP JSON-RPC server and client: framing, authentication, method registry, bitcoind error shapes.
         .target(name: "FluxRPC", dependencies: ["FluxJSON", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
@@ -100,7 +100,7 @@ let package = Package(
                           dependencies: ["FluxPrimitives", "FluxConsensus", "FluxOptions", "FluxChain", "FluxNode",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Core/fluxd", swiftSettings: strict),
-        .executableTarget(name: "flux-cli", dependencies: ["FluxRPC", "FluxJSON"],
+        .executableTarget(name: "flux-cli", dependencies: ["FluxRPC", "FluxJSON", "FluxOptions"],
                           path: "Core/flux-cli", swiftSettings: strict),
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",

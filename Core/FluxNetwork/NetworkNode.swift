@@ -5,6 +5,7 @@ import FluxP2P
 import FluxPrimitives
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -25,9 +26,12 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     let bans: BanList
     let addresses: AddressBook
     var peers: [Int: Peer] = [:]
-    var nextPeerId = 1
+    /// The next peer id (handed out on event loops, hence the lock).
+    let peerIds = NIOLockedValueBox(1)
     var serverChannel: (any Channel)?
-    var timer: DispatchSourceTimer?
+    var timer: (any DispatchSourceTimer)?
+    /// Outbound connections being dialled ("host:port"), so the reconnect loop does not dial twice.
+    var dialling: Set<String> = []
     var stopped = false
     /// Blocks requested from some peer.
     var inFlight: [Hash256: Int] = [:]
@@ -96,40 +100,53 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         try? await serverChannel?.close()
     }
 
-    func setUp(_ channel: any Channel, outbound: Bool) -> EventLoopFuture<Void> {
-        let handler = PeerChannelHandler(node: self)
+    /// Installs the codecs and the peer handler. Outbound channels are set up before they connect, so their
+    /// address is the one dialled (`dialled`); inbound ones read it from the socket. The peer is registered on
+    /// the queue before any of its messages can be queued there.
+    func setUp(_ channel: any Channel, outbound: Bool, dialled: (host: String, port: Int)? = nil) -> EventLoopFuture<Void> {
         let remote = channel.remoteAddress
-        let host = remote?.ipAddress ?? "?"
-        let port = remote?.port ?? 0
-        return channel.pipeline.addHandlers([
-            ByteToMessageHandler(P2PMessageDecoder(configuration: p2p)),
-            MessageToByteHandler(P2PMessageEncoder(configuration: p2p)),
-            handler,
-        ]).map {
-            self.queue.async { self.attach(channel, handler: handler, host: host, port: port, outbound: outbound) }
+        let host = dialled?.host ?? remote?.ipAddress ?? "?"
+        let port = dialled?.port ?? remote?.port ?? 0
+        let id = peerIds.withLockedValue { next -> Int in
+            defer { next += 1 }
+            return next
+        }
+        let peer = Peer(id: id, host: host, port: port, isOutbound: outbound, channel: channel)
+        let handler = PeerChannelHandler(node: self, peer: peer)
+        let p2p = self.p2p
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandlers([
+                ByteToMessageHandler(P2PMessageDecoder(configuration: p2p)),
+                MessageToByteHandler(P2PMessageEncoder(configuration: p2p)),
+                handler,
+            ])
+            self.queue.async { self.attach(peer) }
         }
     }
 
-    func attach(_ channel: any Channel, handler: PeerChannelHandler, host: String, port: Int, outbound: Bool) {
-        if stopped { channel.close(promise: nil); return }
-        if bans.isBanned(host) {
-            logger.info("refusing banned peer \(host)")
-            channel.close(promise: nil)
+    /// Registers a new connection, or closes it when the host is banned or the connection limits are reached.
+    func attach(_ peer: Peer) {
+        if stopped { peer.channel.close(promise: nil); return }
+        if bans.isBanned(peer.host) {
+            logger.info("refusing banned peer \(peer.host)")
+            peer.channel.close(promise: nil)
             return
         }
         let inboundCount = peers.values.filter { !$0.isOutbound }.count
-        if !outbound && (peers.count >= configuration.maxConnections
-                         || inboundCount >= configuration.maxConnections - configuration.maxOutbound) {
-            logger.info("refusing inbound peer \(host):\(port): connection limit")
-            channel.close(promise: nil)
+        if !peer.isOutbound && (peers.count >= configuration.maxConnections
+                                || inboundCount >= configuration.maxConnections - configuration.maxOutbound) {
+            logger.info("refusing inbound peer \(peer.addressDescription): connection limit")
+            peer.channel.close(promise: nil)
             return
         }
-        let peer = Peer(id: nextPeerId, host: host, port: port, isOutbound: outbound, channel: channel)
-        nextPeerId += 1
-        handler.peer = peer
         peers[peer.id] = peer
-        logger.info("peer \(peer.id) connected \(outbound ? "to" : "from") \(peer.addressDescription)")
-        if outbound { sendVersion(to: peer) }
+        logger.info("peer \(peer.id) connected \(peer.isOutbound ? "to" : "from") \(peer.addressDescription)")
+    }
+
+    /// An outbound connection is established: we speak first.
+    func outboundConnected(_ peer: Peer) {
+        guard peers[peer.id] != nil else { return }
+        sendVersion(to: peer)
     }
 
     /// Opens an outbound connection to `address` ("host:port").
@@ -140,15 +157,19 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         }
         if bans.isBanned(host) { return }
         if peers.values.contains(where: { $0.host == host && $0.port == port && $0.isOutbound }) { return }
+        let key = "\(host):\(port)"
+        guard !dialling.contains(key) else { return }
+        dialling.insert(key)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .channelInitializer { [weak self] channel in
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
-                return self.setUp(channel, outbound: true)
+                return self.setUp(channel, outbound: true, dialled: (host, port))
             }
         bootstrap.connect(host: host, port: port).whenComplete { [weak self] result in
             guard let self else { return }
             self.queue.async {
+                self.dialling.remove(key)
                 switch result {
                 case .success: self.addresses.markTried(host: host, port: port, succeeded: true)
                 case let .failure(error):
@@ -621,6 +642,12 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
 
     /// Banned hosts and until when.
     public var banned: [(host: String, until: Date)] { bans.entries }
+
+    /// Whether `host` is banned now.
+    public func isBanned(_ host: String) -> Bool { bans.isBanned(host) }
+
+    /// Lifts the ban on `host` (`setban HOST remove`).
+    public func unban(_ host: String) { bans.unban(host) }
 
     /// `addnode ADDR onetry|add|remove` support: connect now.
     public func addNode(_ address: String) {

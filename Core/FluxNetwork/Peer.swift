@@ -61,26 +61,40 @@ public final class Peer: @unchecked Sendable {
 }
 
 /// Bridges a channel to the network: decoded messages and errors go to the node's queue.
-final class PeerChannelHandler: ChannelInboundHandler, @unchecked Sendable {
+///
+/// The peer is known from the start (created when the channel is set up), so no message can arrive before
+/// the handler knows whom it came from. Outbound channels are set up before they connect: their `version`
+/// goes out from `channelActive`, once the connection exists.
+final class PeerChannelHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = P2PMessage
-    weak var node: NetworkNode?
-    var peer: Peer?
+    let node: NetworkNode
+    let peer: Peer
 
-    init(node: NetworkNode) { self.node = node }
+    init(node: NetworkNode, peer: Peer) {
+        self.node = node
+        self.peer = peer
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let (node, peer) = (self.node, self.peer)
+        if peer.isOutbound { node.queue.async { node.outboundConnected(peer) } }
+        context.fireChannelActive()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
-        guard let node, let peer else { return }
+        let (node, peer) = (self.node, self.peer)
         node.queue.async { node.received(message, from: peer) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let node, let peer else { context.close(promise: nil); return }
+        let (node, peer) = (self.node, self.peer)
         node.queue.async { node.protocolError(error, from: peer) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        guard let node, let peer else { return }
+        let (node, peer) = (self.node, self.peer)
         node.queue.async { node.disconnected(peer) }
+        context.fireChannelInactive()
     }
 }

@@ -15,7 +15,8 @@ public struct NodeOptions: Sendable {
         "checkplugins": .flag, "printtoconsole": .flag, "gen": .flag, "genproclimit": .integer,
         "stopatheight": .count, "mineraddress": .text, "help": .flag, "version": .flag,
         "loadblock": .repeated, "dbbatchblocks": .count, "bind": .text, "metricsport": .port, "dbcache": .count,
-        "rpcthreads": .count, "blockinterval": .count,
+        "rpcthreads": .count, "blockinterval": .count, "rpcconnect": .text, "rpcclienttimeout": .count,
+        "stdin": .flag,
     ]
 
     /// How an option's value is read.
@@ -88,7 +89,8 @@ public struct NodeOptions: Sendable {
         case .flag:
             guard value == "0" || value == "1" else { throw fail("expected 0 or 1, got \"\(value)\"") }
         case .port:
-            guard let p = Int(value), (1...65535).contains(p) else { throw fail("\"\(value)\" is not a TCP port (1-65535)") }
+            // 0 asks the system for a free port (the bound port is logged); useful for tests and scripts.
+            guard let p = Int(value), (0...65535).contains(p) else { throw fail("\"\(value)\" is not a TCP port (0-65535)") }
         case .count:
             guard let n = Int(value), n >= 0 else { throw fail("\"\(value)\" is not a non-negative integer") }
         case .integer:

@@ -20,7 +20,7 @@ import FluxOptions
             try NodeOptions(arguments: ["-frobnicate=1"])
         }
         #expect(throws: OptionError(option: "rpcport", source: "command line",
-                                    problem: "\"99999\" is not a TCP port (1-65535)")) {
+                                    problem: "\"99999\" is not a TCP port (0-65535)")) {
             try NodeOptions(arguments: ["-rpcport=99999"])
         }
         #expect(throws: OptionError(option: "regtest", source: "command line", problem: "expected 0 or 1, got \"yes\"")) {

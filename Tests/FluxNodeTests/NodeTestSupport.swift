@@ -1,0 +1,98 @@
+import FluxChain
+import FluxChainFixtures
+import FluxConsensus
+import FluxJSON
+import FluxNode
+import FluxOptions
+import FluxP2P
+import FluxPrimitives
+import FluxRPC
+import Foundation
+import Logging
+
+/// A node on loopback with free ports, in a fresh data folder.
+func startNode(_ extra: [String] = [], directory: String? = nil) async throws -> Node {
+    let dir = directory ?? ChainBuilder.temporaryDirectory()
+    let args = ["-regtest", "-datadir=\(dir)", "-port=0", "-rpcport=0", "-bind=127.0.0.1", "-listen=1"] + extra
+    let configuration = try NodeConfiguration(options: try NodeOptions(arguments: args))
+    var logger = Logger(label: "test-node")
+    logger.logLevel = .warning
+    let node = try Node(configuration: configuration, logger: logger)
+    try await node.start()
+    return node
+}
+
+/// A client for `node`'s RPC server using its cookie.
+func rpcClient(_ node: Node) -> RPCClient {
+    var c = RPCClientConfiguration()
+    c.port = node.rpcPorts[0]
+    c.cookieFile = node.configuration.dataDirectory.appendingPathComponent(".cookie").path
+    c.timeoutSeconds = 30
+    return RPCClient(configuration: c)
+}
+
+/// Polls `condition` every 50 ms until it holds or `seconds` pass; returns whether it held.
+func eventually(_ seconds: Double = 30, _ condition: () async -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return await condition()
+}
+
+/// A pay-to-pubkey-hash script no test wallet owns.
+let burnScript = Script.payToPubKeyHash([UInt8](repeating: 0x42, count: 20))
+
+/// A raw P2P peer over a blocking loopback socket, for sending what a well-behaved node never would.
+final class RawPeer {
+    let fd: Int32
+    let configuration: P2PConfiguration
+
+    init(port: Int, magic: [UInt8]) throws {
+        configuration = P2PConfiguration(magic: magic)
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { close(fd); throw NodeTestError("connect failed: errno \(errno)") }
+    }
+
+    deinit { close(fd) }
+
+    func sendRaw(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    func send(_ message: P2PMessage) throws { sendRaw(try P2PFrame.encode(message, configuration: configuration)) }
+
+    /// Sends version and verack, as a peer at `height`.
+    func handshake(height: Int32 = 0) throws {
+        let version = VersionMessage(services: 1, timestamp: Int64(Date().timeIntervalSince1970),
+                                     receiver: .unspecified, sender: .unspecified, nonce: UInt64.random(in: 1...UInt64.max),
+                                     userAgent: "/raw-test-peer/", startHeight: height, relay: true)
+        try send(.version(version))
+        try send(.verack)
+    }
+
+    /// Reads until the node closes the connection; true when it did within the socket timeout.
+    func waitForClose() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return true }
+            if n < 0 { return errno == ECONNRESET }
+        }
+    }
+}
+
+struct NodeTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
