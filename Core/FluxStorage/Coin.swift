@@ -65,7 +65,12 @@ public struct Coin: Hashable, Sendable {
 
     /// Reads the unversioned body.
     init(body r: inout ByteReader) throws(DecodingError) {
+        let codeStart = r.offset
         let code = try r.readCompactSize("coin.code", limit: .max)
+        guard code >> 2 < 1 << 60 else {   // what `encodeBody` can write back
+            throw DecodingError(field: "coin.code", offset: r.baseOffset + codeStart,
+                                reason: .invalidValue("coin height \(code >> 2) out of range"))
+        }
         let units: Int64
         if code & 2 != 0 {
             units = try r.readLE(Int64.self, "coin.amount")

@@ -8,6 +8,9 @@ struct EquihashCommand: ParsableCommand {
         commandName: "equihash", abstract: "Verify or find Equihash solutions for raw inputs.",
         subcommands: [Verify.self, Solve.self])
 
+    /// `flux-util equihash` without `verify` or `solve` is a usage error (exit status 2), not a help request.
+    func run() throws { throw ValidationError("missing subcommand: verify or solve") }
+
     /// The (n, k, personalisation) options shared by both subcommands.
     struct ParameterOptions: ParsableArguments {
         @Option(help: "Equihash n.") var n: Int
@@ -26,9 +29,10 @@ struct EquihashCommand: ParsableCommand {
             }
         }
 
+        /// The input and nonce bytes; text that is not hex is an invalid input (exit status 1), as for decode-tx.
         func bytes() throws -> (input: [UInt8], nonce: [UInt8]) {
-            guard let input = Hex.decode(inputHex) else { throw ValidationError("--input-hex is not valid hex") }
-            guard let nonce = Hex.decode(nonceHex) else { throw ValidationError("--nonce-hex is not valid hex") }
+            guard let input = Hex.decode(inputHex) else { throw InvalidInput("--input-hex is not valid hex") }
+            guard let nonce = Hex.decode(nonceHex) else { throw InvalidInput("--nonce-hex is not valid hex") }
             return (input, nonce)
         }
     }
@@ -43,7 +47,7 @@ struct EquihashCommand: ParsableCommand {
             let params = try options.parameters()
             let (input, nonce) = try options.bytes()
             guard let solution = Hex.decode(solutionHex) else {
-                throw ValidationError("--solution-hex is not valid hex")
+                throw InvalidInput("--solution-hex is not valid hex")
             }
             do {
                 try EquihashVerifier.verify(params, input: input, nonce: nonce, solution: solution)
@@ -60,8 +64,14 @@ struct EquihashCommand: ParsableCommand {
         @OptionGroup var options: ParameterOptions
         @Option(help: "Stop after this many solutions.") var max: Int = 16
 
+        func validate() throws {
+            guard max > 0 else { throw ValidationError("--max must be at least 1") }
+        }
+
         func run() throws {
             let params = try options.parameters()
+            // Parameters the solver refuses (e.g. the mainnet ones) are a usage error, not "no solution".
+            do { try EquihashSolver.checkSupported(params) } catch { throw ValidationError("\(error)") }
             let (input, nonce) = try options.bytes()
             let solutions = EquihashSolver.solve(params, input: input, nonce: nonce, maxSolutions: max)
             if solutions.isEmpty { throw InvalidInput("no solution for this input and nonce") }

@@ -125,4 +125,67 @@ import FluxTestSupport
                                                 "--solution-hex", g["solution_hex"] as! String])
         #expect(wrongTag.status == 1)
     }
+
+    /// Every subcommand: 1 for an invalid input, 2 for a usage error (missing or malformed arguments).
+    @Test func exitStatusOfEverySubcommand() throws {
+        let g = try genesis("regtest")
+        let block = g["block_hex"] as! String
+        let header = g["header_hex"] as! String
+        let input = g["equihash_input_I_hex"] as! String
+        let nonce = g["nNonce_le_bytes_hex"] as! String
+        let solution = g["solution_hex"] as! String
+        func status(_ arguments: [String]) throws -> Int32 { try FluxUtilProcess.run(arguments).status }
+
+        // decode-tx: 2 without its argument.
+        #expect(try status(["decode-tx"]) == 2)
+        #expect(try status(["decode-tx", "00", "--network", "moon"]) == 2)
+
+        // decode-block: 1 for truncated bytes or a merkle root that does not match; 2 for usage.
+        let truncated = try FluxUtilProcess.run(["decode-block", String(block.dropLast(2)), "--network", "regtest"])
+        #expect(truncated.status == 1)
+        #expect(truncated.stderr.contains("Block decode failed"), "\(truncated.stderr)")
+        var wrongRoot = Array(block)
+        wrongRoot[8 + 64] = wrongRoot[8 + 64] == "0" ? "1" : "0"   // first merkle-root byte
+        let mismatch = try FluxUtilProcess.run(["decode-block", String(wrongRoot), "--network", "regtest"])
+        #expect(mismatch.status == 1)
+        #expect(mismatch.stderr.contains("bad-txnmrklroot"), "\(mismatch.stderr)")
+        #expect(try status(["decode-block"]) == 2)
+        #expect(try status(["decode-block", block, "--verbosity", "3"]) == 2)
+        #expect(try status(["decode-block", block, "--network", "regtest", "--verbosity", "1"]) == 0)
+
+        // verify-header: 1 for undecodable bytes; 2 for usage.
+        #expect(try status(["verify-header", "0400"]) == 1)
+        #expect(try status(["verify-header", "xyz"]) == 1)
+        #expect(try status(["verify-header"]) == 2)
+        #expect(try status(["verify-header", header, "--network", "moon"]) == 2)
+        #expect(try status(["verify-header", header, "--height", "ten"]) == 2)
+
+        // equihash verify: 1 for non-hex data or a wrong solution; 2 for bad parameters or missing options.
+        let verify = ["equihash", "verify", "--n", "48", "--k", "5", "--input-hex", input, "--nonce-hex", nonce]
+        #expect(try status(verify + ["--solution-hex", solution]) == 0)
+        #expect(try status(verify + ["--solution-hex", "zz"]) == 1)
+        #expect(try status(verify + ["--solution-hex", String(solution.dropLast(2))]) == 1)
+        #expect(try status(["equihash", "verify", "--n", "48", "--k", "5", "--input-hex", "q", "--nonce-hex", nonce,
+                            "--solution-hex", solution]) == 1)
+        #expect(try status(["equihash", "verify", "--n", "47", "--k", "5", "--input-hex", input, "--nonce-hex", nonce,
+                            "--solution-hex", solution]) == 2)
+        #expect(try status(verify) == 2)
+
+        // equihash solve: 1 when the input has no solution (this one has none for (48,5)); 2 for parameters
+        // the solver refuses, a bad --max, or missing options.
+        let zeros = String(repeating: "0", count: 64)
+        let none = try FluxUtilProcess.run(["equihash", "solve", "--n", "48", "--k", "5", "--input-hex", "00",
+                                            "--nonce-hex", zeros])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("no solution"), "\(none.stderr)")
+        let unsupported = try FluxUtilProcess.run(["equihash", "solve", "--n", "200", "--k", "9", "--input-hex", "00",
+                                                   "--nonce-hex", zeros])
+        #expect(unsupported.status == 2)
+        #expect(unsupported.stderr.contains("solver does not support"), "\(unsupported.stderr)")
+        #expect(try status(["equihash", "solve", "--n", "48", "--k", "5", "--input-hex", input, "--nonce-hex", nonce,
+                            "--max", "0"]) == 2)
+        #expect(try status(["equihash", "solve", "--n", "48", "--k", "5"]) == 2)
+        #expect(try status(["equihash", "solve", "--n", "48", "--k", "5", "--input-hex", "0g", "--nonce-hex", nonce]) == 1)
+        #expect(try status(["equihash"]) == 2)
+    }
 }

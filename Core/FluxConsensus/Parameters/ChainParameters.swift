@@ -77,7 +77,7 @@ public struct ChainParameters: Hashable, Sendable {
     /// Hash of the genesis block.
     public let genesisHash: Hash256
     /// Hard-coded checkpoints, ordered by height.
-    public let checkpoints: [Checkpoint]
+    public private(set) var checkpoints: [Checkpoint]
 
     // MARK: Rewards
 
@@ -167,6 +167,14 @@ public struct ChainParameters: Hashable, Sendable {
     public func withUpgradeHeights(_ overrides: [UpgradeOverride]) throws(UpgradeOverrideError) -> ChainParameters {
         var copy = self
         copy.upgrades = try upgrades.applying(overrides)
+        return copy
+    }
+
+    /// A copy with `checkpoints` (sorted by height) instead of the network's, for tests of the checkpoint rules
+    /// on a test network. Nothing else changes.
+    public func withCheckpoints(_ checkpoints: [Checkpoint]) -> ChainParameters {
+        var copy = self
+        copy.checkpoints = checkpoints.sorted { $0.height < $1.height }
         return copy
     }
 
