@@ -26,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
@@ -88,7 +87,7 @@ let package = Package(
         // The node: wires chain, mempool, wallet, network and RPC methods together; metrics.
         .target(name: "FluxNode", dependencies: ["FluxChain", "FluxMempool", "FluxWallet", "FluxNetwork", "FluxRPC", "FluxJSON",
                                                  "FluxMining", "FluxOptions", "FluxConsensus", "FluxPrimitives", "FluxScript",
-                                                 "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio")],
+                                                 "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
                 path: "Core/FluxNode", swiftSettings: strict),
 
         // Executables.

@@ -23,10 +23,16 @@ extension ChainState {
     /// scripts, judges, then the UTXO changes and undo data go into the pending batch.
     func connect(_ entry: BlockIndexEntry) throws(ChainError) {
         precondition(entry.parent === active[active.count - 1], "connect must extend the tip")
+        let started = DispatchTime.now().uptimeNanoseconds
         let block = try loadBlock(entry.hash)
         var overlay = CoinsOverlay(base: cache)
         var undo = BlockUndo(spent: [])
-        try validate(block, entry: entry, overlay: &overlay, undo: &undo)
+        do {
+            try validate(block, entry: entry, overlay: &overlay, undo: &undo)
+        } catch {
+            statistics.blocksRejected += 1
+            throw error
+        }
         var writes = PluginWrites()
         for judge in judges where entry.height >= judge.activationHeight {
             try judge.connect(block, height: entry.height, writes: &writes)
@@ -40,6 +46,12 @@ extension ChainState {
         active.append(entry)
         pendingEvents.append(.connected(block, entry))
         pendingBlocks += 1
+        let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+        statistics.blocksConnected += 1
+        statistics.transactionsConnected += block.transactions.count
+        statistics.scriptChecks += block.transactions.dropFirst().reduce(0) { $0 + $1.inputs.count }
+        statistics.connectNanoseconds &+= elapsed
+        statistics.lastConnectNanoseconds = elapsed
         try commitIfDue()
     }
 
@@ -47,6 +59,7 @@ extension ChainState {
     func disconnectTip() throws(ChainError) {
         let entry = active[active.count - 1]
         precondition(entry.height > 0, "genesis is never disconnected")
+        statistics.blocksDisconnected += 1
         let block = try loadBlock(entry.hash)
         var undo = pendingUndo[entry.hash]
         if undo == nil {

@@ -37,6 +37,8 @@ public final class ChainState: @unchecked Sendable {
     /// Why a block was last found invalid (for the caller that handed it in).
     var lastFailure: [Hash256: RejectReason] = [:]
     var nodeAuthority: (any ProofOfNodeAuthority)?
+    /// Running totals of connection work (under `lock`).
+    var statistics = ValidationStatistics()
 
     /// Opens (or creates) the chain at `path`: loads the block index, restores the committed tip, and connects
     /// any stored blocks that make a better chain.
@@ -57,6 +59,9 @@ public final class ChainState: @unchecked Sendable {
     public var tip: BlockIndexEntry { lock.locked { active[active.count - 1] } }
     /// Height of the tip.
     public var height: Int { lock.locked { active.count - 1 } }
+
+    /// Running totals of block connection work since the chain was opened.
+    public var validationStatistics: ValidationStatistics { lock.locked { statistics } }
     /// The active-chain entry at `height`.
     public func entry(at height: Int) -> BlockIndexEntry? {
         lock.locked { height >= 0 && height < active.count ? active[height] : nil }

@@ -144,7 +144,7 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
 
     /// Removes `txid` and every pooled transaction that depends on it.
     public func remove(_ txid: Hash256) {
-        locked { removeWithDescendants(txid) }
+        _ = locked { removeWithDescendants(txid) }
     }
 
     /// Removes `txid` and its descendants; returns the removed txids.

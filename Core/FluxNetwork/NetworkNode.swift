@@ -28,6 +28,11 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     var peers: [Int: Peer] = [:]
     /// The next peer id (handed out on event loops, hence the lock).
     let peerIds = NIOLockedValueBox(1)
+    /// The number of connections, readable from any thread (metrics).
+    let connected = NIOLockedValueBox(0)
+
+    /// The number of open connections (handshake complete or not), without waiting for the network's queue.
+    public var connectionCountNow: Int { connected.withLockedValue { $0 } }
     var serverChannel: (any Channel)?
     var timer: (any DispatchSourceTimer)?
     /// Outbound connections being dialled ("host:port"), so the reconnect loop does not dial twice.
@@ -140,6 +145,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             return
         }
         peers[peer.id] = peer
+        connected.withLockedValue { $0 = peers.count }
         logger.info("peer \(peer.id) connected \(peer.isOutbound ? "to" : "from") \(peer.addressDescription)")
     }
 
@@ -552,6 +558,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
 
     func disconnected(_ peer: Peer) {
         guard peers.removeValue(forKey: peer.id) != nil else { return }
+        connected.withLockedValue { $0 = peers.count }
         for hash in peer.blocksInFlight.keys { inFlight[hash] = nil }
         logger.info("peer \(peer.id) \(peer.addressDescription) disconnected")
         downloadBlocks()

@@ -13,6 +13,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Prometheus
 
 /// A running Flux node: chain state on RocksDB, mempool, wallet, P2P network and JSON-RPC, wired together.
 public final class Node: @unchecked Sendable {
@@ -39,6 +40,11 @@ public final class Node: @unchecked Sendable {
     public private(set) var p2pPort = 0
     public private(set) var rpcPorts: [Int] = []
     let miningLock = NSLock()
+    /// Prometheus metrics (served with `-metricsport`).
+    public let metrics = PrometheusCollectorRegistry()
+    var metricsServer: MetricsServer?
+    /// The metrics port actually bound, when `-metricsport` is set.
+    public private(set) var metricsPort: Int?
 
     /// Opens the chain in the data folder and builds every service (nothing listens until `start`).
     public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "fluxd")) throws {
@@ -48,6 +54,8 @@ public final class Node: @unchecked Sendable {
         var chainOptions = ChainOptions()
         if let n = configuration.options.int("dbbatchblocks") { chainOptions.blocksPerCommit = max(n, 1) }
         if let mb = configuration.options.int("dbcache") { chainOptions.cacheBytes = max(mb, 4) << 20 }
+        if let depth = configuration.options.int("maxreorgdepth") { chainOptions.maxReorgDepth = depth }
+        if let threads = configuration.options.int("par") { chainOptions.scriptThreads = threads }
         chain = try ChainState(params: configuration.params,
                                path: configuration.dataDirectory.appendingPathComponent("chain").path,
                                options: chainOptions)
@@ -66,12 +74,54 @@ public final class Node: @unchecked Sendable {
         rpcPorts = try await rpc.start()
         let hosts = configuration.rpcConfiguration.bind.map(\.host).joined(separator: ",")
         logger.info("RPC listening on \(hosts) port(s) \(rpcPorts.map(String.init).joined(separator: ","))")
+        if let port = configuration.options.int("metricsport") {
+            let server = MetricsServer(registry: metrics, logger: logger, refresh: makeMetricsRefresh())
+            metricsPort = try await server.start(host: "127.0.0.1", port: port, group: group)
+            metricsServer = server
+            logger.info("Prometheus metrics on http://127.0.0.1:\(metricsPort ?? port)/metrics")
+        }
         if configuration.options.flag("gen") { startMiner() }
+    }
+
+    /// Gauges read from the node at each scrape: height, peers, mempool, validation totals.
+    func makeMetricsRefresh() -> @Sendable () -> Void {
+        let metrics = self.metrics
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            metrics.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help))
+        }
+        let height = gauge("flux_block_height", "Height of the active chain's tip")
+        let peers = gauge("flux_peers", "Open P2P connections")
+        let mempoolTxs = gauge("flux_mempool_transactions", "Transactions in the mempool")
+        let mempoolBytes = gauge("flux_mempool_bytes", "Serialized size of the mempool")
+        let connected = gauge("flux_blocks_connected_total", "Blocks connected since start (including reorganisations)")
+        let disconnected = gauge("flux_blocks_disconnected_total", "Blocks disconnected since start")
+        let rejected = gauge("flux_blocks_rejected_total", "Blocks refused as invalid since start")
+        let txs = gauge("flux_transactions_connected_total", "Transactions in connected blocks")
+        let scripts = gauge("flux_script_checks_total", "Input scripts verified")
+        let seconds = gauge("flux_block_validation_seconds_total", "Time spent validating and connecting blocks")
+        let last = gauge("flux_block_validation_last_seconds", "Validation and connection time of the last connected block")
+        let uptime = gauge("flux_uptime_seconds", "Seconds since the node started")
+        return { [chain, mempool, network, startedAt] in
+            let stats = chain.validationStatistics
+            height.set(Double(chain.height))
+            peers.set(Double(network.connectionCountNow))
+            mempoolTxs.set(Double(mempool.count))
+            mempoolBytes.set(Double(mempool.totalBytes))
+            connected.set(Double(stats.blocksConnected))
+            disconnected.set(Double(stats.blocksDisconnected))
+            rejected.set(Double(stats.blocksRejected))
+            txs.set(Double(stats.transactionsConnected))
+            scripts.set(Double(stats.scriptChecks))
+            seconds.set(Double(stats.connectNanoseconds) / 1e9)
+            last.set(Double(stats.lastConnectNanoseconds) / 1e9)
+            uptime.set(Date().timeIntervalSince(startedAt))
+        }
     }
 
     /// Stops everything; safe to call more than once.
     public func stop() async {
         shutdown.trigger()
+        await metricsServer?.stop()
         await rpc.stop()
         await network.stop()
         try? await group.shutdownGracefully()

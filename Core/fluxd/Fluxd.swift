@@ -81,7 +81,11 @@ enum Fluxd {
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)
           -reindex                   rebuild the UTXO set from the stored blocks
           -loadblock=FILE            import blocks from a file (magic, size, block; repeated)
-          -dbbatchblocks=N -dbcache=MB
+          -dbbatchblocks=N           commit every N connected blocks (default 1)
+          -dbcache=MB                UTXO cache size in MiB (default 256)
+          -maxreorgdepth=N           refuse reorganisations deeper than N blocks (default: no limit)
+          -par=N                     script verification threads (default: all cores)
+          -metricsport=N             serve Prometheus metrics on 127.0.0.1:N
           -gen -blockinterval=S -stopatheight=N -mineraddress=ADDR   mine on test networks
         """
 
