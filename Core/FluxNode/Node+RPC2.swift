@@ -66,9 +66,14 @@ extension Node {
             try mempool.accept(tx)
         } catch {
             switch error {
-            case .alreadyKnown: break
+            case .alreadyKnown:
+                // Pooled: relay again and answer with the id. Confirmed: bitcoind's -27.
+                if !mempool.contains(tx.txid) { throw RPCError(code: -27, message: "transaction already in block chain") }
             case let .missingInputs(missing):
-                if (try? chain.coin(OutPoint(hash: tx.txid, index: 0))) != nil {
+                let confirmed = tx.outputs.indices.contains {
+                    (try? chain.coin(OutPoint(hash: tx.txid, index: UInt32($0)))) != nil
+                }
+                if confirmed {
                     throw RPCError(code: -27, message: "transaction already in block chain")
                 }
                 throw RPCError(code: -25, message: "Missing inputs: \(missing.map(\.description).joined(separator: ", "))")

@@ -1,0 +1,243 @@
+import FluxChain
+import FluxConsensus
+import FluxJSON
+import FluxNode
+import FluxPrimitives
+import FluxRPC
+import Foundation
+import Testing
+
+/// The node's JSON-RPC as bitcoind/fluxd clients use it, over real HTTP on loopback.
+@Suite(.serialized) struct NodeRPCTests {
+    @Test func blockchainCallsAfterGenerate() async throws {
+        let node = try await startNode(["-upgradeheight=acadia:5"])
+        defer { Task { await node.stop() } }
+        let rpc = rpcClient(node)
+        let hashes = try rpc.call("generate", params: [12])
+        #expect(hashes.arrayValue?.count == 12)
+        #expect(try rpc.call("getblockcount") == .int(12))
+        let best = try rpc.call("getbestblockhash")
+        #expect(try rpc.call("getblockhash", params: [12]) == best)
+        #expect(hashes.arrayValue?.last == best)
+
+        let info = try rpc.call("getblockchaininfo")
+        #expect(info["chain"] == "regtest")
+        #expect(info["blocks"] == .int(12))
+        #expect(info["bestblockhash"] == best)
+
+        // getblock at the three verbosities agree with each other and with the stored block.
+        let raw = try #require(try rpc.call("getblock", params: [best, 0]).stringValue)
+        let block = try Block(serialized: try #require(Hex.decode(raw)))
+        #expect(block.hash.description == best.stringValue)
+        let v1 = try rpc.call("getblock", params: [best, 1])
+        #expect(v1["height"] == .int(12))
+        #expect(v1["tx"]?.arrayValue?.first == .string(block.transactions[0].txid.description))
+        let v2 = try rpc.call("getblock", params: [best, 2])
+        #expect(v2["tx"]?.arrayValue?.first?["txid"] == .string(block.transactions[0].txid.description))
+        let header = try rpc.call("getblockheader", params: [best])
+        #expect(header["height"] == .int(12))
+        #expect(header["previousblockhash"] == .string(block.header.previousBlockHash.description))
+        let headerHex = try #require(try rpc.call("getblockheader", params: [best, false]).stringValue)
+        #expect(headerHex == Hex.encode(block.header.serialized))
+
+        // The coinbase output is in the UTXO set; gettxoutsetinfo covers it.
+        let out = try rpc.call("gettxout", params: [.string(block.transactions[0].txid.description), 0])
+        #expect(out["confirmations"] == .int(1))
+        #expect(out["coinbase"] == .bool(true))
+        let set = try rpc.call("gettxoutsetinfo")
+        #expect(set["height"] == .int(12))
+        #expect(set["hash_serialized"]?.stringValue?.count == 64)
+
+        // invalidateblock / reconsiderblock move the tip back and forth.
+        _ = try rpc.call("invalidateblock", params: [best])
+        #expect(try rpc.call("getblockcount") == .int(11))
+        _ = try rpc.call("reconsiderblock", params: [best])
+        #expect(try rpc.call("getbestblockhash") == best)
+        #expect(try rpc.call("verifychain") == .bool(true))
+    }
+
+    @Test func walletSendsAndTheTransactionIsMined() async throws {
+        let node = try await startNode(["-upgradeheight=acadia:5"])
+        defer { Task { await node.stop() } }
+        let rpc = rpcClient(node)
+        let address = try #require(try rpc.call("getnewaddress").stringValue)
+        #expect(try rpc.call("validateaddress", params: [.string(address)])["ismine"] == .bool(true))
+        _ = try rpc.call("generatetoaddress", params: [101, .string(address)])
+        let balance = try #require(try rpc.call("getbalance").doubleValue)
+        #expect(balance > 0)
+
+        let other = try await startNode(["-upgradeheight=acadia:5"])
+        defer { Task { await other.stop() } }
+        let otherAddress = try #require(try rpcClient(other).call("getnewaddress").stringValue)
+        let txid = try rpc.call("sendtoaddress", params: [.string(otherAddress), .double(12.5)])
+        let pool = try #require(try rpc.call("getrawmempool").arrayValue)
+        #expect(pool == [txid])
+        #expect(try rpc.call("getmempoolinfo")["size"] == .int(1))
+        let rawTx = try #require(try rpc.call("getrawtransaction", params: [txid]).stringValue)
+        let decoded = try rpc.call("decoderawtransaction", params: [.string(rawTx)])
+        #expect(decoded["txid"] == txid)
+        #expect(decoded["version"] == .int(4))
+        // Sending it again while it is pooled just returns its id (as bitcoind/zcashd do).
+        #expect(try rpc.call("sendrawtransaction", params: [.string(rawTx)]) == txid)
+
+        _ = try rpc.call("generate", params: [1])
+        #expect(try rpc.call("getrawmempool").arrayValue?.isEmpty == true)
+        let verbose = try rpc.call("getrawtransaction", params: [txid, 1])
+        #expect(verbose["confirmations"] == .int(1))
+        #expect(rpcErrorCode { try rpc.call("sendrawtransaction", params: [.string(rawTx)]) }
+                == RPCError.Code.verifyAlreadyInChain)
+        let paid = try #require(verbose["vout"]?.arrayValue?.first {
+            $0["scriptPubKey"]?["addresses"]?.arrayValue?.contains(.string(otherAddress)) == true
+        })
+        #expect(paid["value"]?.doubleValue == 12.5)
+
+        // The receiving wallet's key round-trips through dumpprivkey / importprivkey.
+        let wif = try #require(try rpcClient(other).call("dumpprivkey", params: [.string(otherAddress)]).stringValue)
+        _ = try rpc.call("importprivkey", params: [.string(wif), "", false])
+        #expect(try rpc.call("validateaddress", params: [.string(otherAddress)])["ismine"] == .bool(true))
+    }
+
+    @Test func refusesBadCredentialsAndMalformedRequests() async throws {
+        let node = try await startNode(["-rpcuser=alice", "-rpcpassword=secret"])
+        defer { Task { await node.stop() } }
+        var config = RPCClientConfiguration()
+        config.port = node.rpcPorts[0]
+        config.user = "alice"
+        config.password = "wrong"
+        #expect(throws: RPCClientError.http(status: 401, body: "")) { try RPCClient(configuration: config).call("getblockcount") }
+        config.password = "secret"
+        let client = RPCClient(configuration: config)
+        #expect(try client.call("getblockcount") == .int(0))
+        // The cookie works alongside the configured password.
+        #expect(try rpcClient(node).call("getblockcount") == .int(0))
+
+        #expect(rpcErrorCode { try client.call("nosuchmethod") } == RPCError.Code.methodNotFound)
+        let typeCode = rpcErrorCode { try client.call("getblockhash", params: ["not a number"]) }
+        #expect(typeCode == RPCError.Code.typeError || typeCode == RPCError.Code.invalidParameter)
+        #expect(rpcErrorCode { try client.call("getblockhash", params: [99]) } == RPCError.Code.invalidParameter)
+
+        // Malformed JSON and an oversized body get HTTP errors; the server keeps answering.
+        let auth = "Authorization: Basic " + Data("alice:secret".utf8).base64EncodedString()
+        let bad = try rawHTTP(port: node.rpcPorts[0], "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 9\r\n\r\n{\"method\"")
+        #expect(bad.hasPrefix("HTTP/1.1 500"))
+        #expect(bad.contains("-32700"))
+        let huge = try rawHTTP(port: node.rpcPorts[0],
+                               "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 999999999\r\n\r\n{}")
+        #expect(huge.hasPrefix("HTTP/1.1 413"))
+        #expect(try client.call("getblockcount") == .int(0))
+    }
+
+    @Test func prometheusMetricsReportHeightPeersAndValidation() async throws {
+        let node = try await startNode(["-metricsport=0"])
+        defer { Task { await node.stop() } }
+        _ = try node.mineBlocks(3, to: burnScript)
+        let port = try #require(node.metricsPort)
+        let text = try rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(text.hasPrefix("HTTP/1.1 200"))
+        #expect(text.contains("\nflux_block_height 3.0\n"))
+        #expect(text.contains("\nflux_peers 0.0\n"))
+        #expect(text.contains("\nflux_blocks_connected_total 3.0\n"))
+        #expect(text.contains("flux_block_validation_seconds_total"))
+        #expect(try rawHTTP(port: port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n").hasPrefix("HTTP/1.1 404"))
+    }
+
+    @Test func fluxCliCallsTheNodeWithItsCookie() async throws {
+        let dir = ChainBuilderDirectory.make()
+        let node = try await startNode(directory: dir)
+        defer { Task { await node.stop() } }
+        let port = String(node.rpcPorts[0])
+        let count = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockcount"])
+        #expect(count.status == 0)
+        #expect(count.stdout == "0\n")
+        let generated = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "generate", "2"])
+        #expect(generated.status == 0)
+        #expect(node.chain.height == 2)
+        let hash = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockhash", "2"])
+        #expect(hash.stdout == node.chain.tip.hash.description + "\n")
+        let header = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockheader",
+                                              node.chain.tip.hash.description])
+        #expect(header.status == 0)
+        #expect(header.stdout.contains("\"height\": 2"))
+        let unknown = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "nosuchmethod"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("error code: -32601"))
+        let usage = try runTool("flux-cli", ["-regtest", "-bogusoption", "getblockcount"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("bogusoption"))
+        let noNode = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=1", "-rpcpassword=x", "-rpcuser=u",
+                                              "getblockcount"])
+        #expect(noNode.status == 1)
+        #expect(noNode.stderr.contains("Could not connect"))
+    }
+}
+
+/// The RPC error code `call` fails with, or nil when it succeeds or fails otherwise.
+func rpcErrorCode(_ call: () throws -> JSONValue) -> Int? {
+    do {
+        _ = try call()
+        return nil
+    } catch {
+        if case let RPCClientError.rpc(e)? = error as? RPCClientError { return e.code }
+        return nil
+    }
+}
+
+enum ChainBuilderDirectory {
+    static func make() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flux-node-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
+
+/// Sends `request` on a new loopback connection and returns everything the server sent until it closed.
+func rawHTTP(port: Int, _ request: String) throws -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var tv = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    let ok = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard ok == 0 else { throw NodeTestError("connect to \(port) failed") }
+    let bytes = Array(request.utf8)
+    _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    var result: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        result += buffer[0..<n]
+        // Keep-alive replies do not close: stop once a whole reply with a Content-Length has arrived.
+        if let text = String(bytes: result, encoding: .utf8), let end = text.range(of: "\r\n\r\n"),
+           let lengthLine = text[..<end.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+           let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
+           text.utf8.distance(from: end.upperBound.samePosition(in: text.utf8)!, to: text.utf8.endIndex) >= length {
+            break
+        }
+    }
+    return String(decoding: result, as: UTF8.self)
+}
+
+/// Runs an executable built next to the test bundle.
+func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    var dir = Bundle.main.bundleURL
+    if dir.pathExtension != "xctest" { dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
+    let candidates = [dir.deletingLastPathComponent(), dir].map { $0.appendingPathComponent(name) }
+    let executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
