@@ -164,6 +164,14 @@ public struct Blake2b: Sendable {
         }
     }
 
+    /// One-shot hash of a byte array with a personalisation and no key: the non-generic fast path for callers in
+    /// other modules (a generic call across modules runs unspecialised, byte by byte through witness tables).
+    public static func hash(_ data: [UInt8], digestLength: Int = 64, personalization: [UInt8]) -> [UInt8] {
+        var state = Blake2b(digestLength: digestLength, key: [UInt8](), personalization: personalization)
+        data.withUnsafeBytes { state.update($0) }
+        return state.finalize()
+    }
+
     /// One-shot BLAKE2b of `data`.
     ///
     /// - Parameters:
