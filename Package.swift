@@ -103,7 +103,8 @@ let package = Package(
                           path: "Core/flux-cli", swiftSettings: strict),
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",
-                                         "FluxStorage", "CRocksDB", "FluxChain", "FluxChainFixtures", "FluxScript"],
+                                         "FluxStorage", "CRocksDB", "FluxChain", "FluxChainFixtures", "FluxScript", "FluxNode", "FluxOptions",
+                                         .product(name: "Logging", package: "swift-log")],
                           path: "Core/flux-bench", swiftSettings: strict),
 
         // Tests.

@@ -33,14 +33,14 @@ private let spendFee = Amount(units: 1_000)
 private let connectRounds = 3
 
 /// One signature check as the script interpreter performs it: key, DER signature (no sighash byte), digest.
-private struct SignatureCheck: Sendable {
+struct SignatureCheck: Sendable {
     let key: PublicKey
     let signature: [UInt8]
     let digest: Hash256
 }
 
 /// The generated chain: `base` (maturity and fan-out blocks, connected outside the timed part) and `timed`.
-private struct ConnectWorkload {
+struct ConnectWorkload {
     let params: ChainParameters
     let base: [Block]
     let timed: [Block]
@@ -73,7 +73,7 @@ private func parseP2PKHScriptSig(_ script: Script) -> (der: [UInt8], key: [UInt8
 /// `fanOutWidth` outputs), then `timedBlockCount` blocks of `spendsPerBlock` one-input P2PKH spends. Every
 /// fourth spend pays two outputs, the rest one; spends take the oldest unspent coin, so each block spends
 /// outputs of earlier blocks.
-private func makeConnectWorkload(blocks timedBlockCount: Int) -> ConnectWorkload {
+func makeConnectWorkload(blocks timedBlockCount: Int) -> ConnectWorkload {
     let params = benchParameters()
     var builder = ChainBuilder(params: params)
     var base = builder.chain(on: params.genesisHash, count: 110)
