@@ -87,7 +87,7 @@ let package = Package(
         // The node: wires chain, mempool, wallet, network and RPC methods together; metrics.
         .target(name: "FluxNode", dependencies: ["FluxChain", "FluxMempool", "FluxWallet", "FluxNetwork", "FluxRPC", "FluxJSON",
                                                  "FluxMining", "FluxOptions", "FluxConsensus", "FluxPrimitives", "FluxScript",
-                                                 "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+                                                 "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                 path: "Core/FluxNode", swiftSettings: strict),
 
         // Executables.
@@ -150,7 +150,7 @@ let package = Package(
                                                             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/FluxNetworkTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
-                                                         "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "fluxd", "flux-cli"],
+                                                         "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "fluxd", "flux-cli"],
                     path: "Tests/FluxNodeTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

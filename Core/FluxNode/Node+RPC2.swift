@@ -165,6 +165,20 @@ extension Node {
         }
     }
 
+    /// Who the coinbase of `getblocktemplate` pays: `-mineraddress`, else one wallet address kept for the node's
+    /// lifetime (a new key per template would grow the wallet with every poll of an external miner).
+    func templatePayee() -> Script {
+        if let text = configuration.options.string("mineraddress"), let a = Address(text, prefixes: params.base58Prefixes) {
+            return a.script
+        }
+        return templateScript.withLockedValue { cached in
+            if let cached { return cached }
+            let script = (try? wallet.newAddress().script) ?? .payToPubKeyHash([UInt8](repeating: 0, count: 20))
+            cached = script
+            return script
+        }
+    }
+
     func blockTemplate() -> JSONValue {
         let tip = chain.tip
         let height = tip.height + 1
@@ -174,18 +188,22 @@ extension Node {
         let bits = chain.requiredBitsForNextBlock(time: time)
         let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
         let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
-        let minerScript = (try? wallet.newAddress().script) ?? .payToPubKeyHash([UInt8](repeating: 0, count: 20))
+        let minerScript = templatePayee()
         let template = FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
                                                script: minerScript, candidates: candidates, fees: fees)
         let coinbase = template.transactions[0]
+        var position: [Hash256: Int] = [:]
+        for (i, c) in candidates.enumerated() { position[c.transaction.txid] = i + 1 }
         let target = UInt256.fromCompact(bits).value
         var o: [(String, JSONValue)] = [
             ("capabilities", .array(["proposal"])), ("version", .int(template.header.version)),
             ("previousblockhash", .string(tip.hash.description)),
             ("finalsaplingroothash", .string(template.header.finalSaplingRoot.description)),
             ("transactions", .array(candidates.map { c in
-                .object([("data", .string(Hex.encode(c.transaction.serialized))), ("hash", .string(c.transaction.txid.description)),
-                         ("depends", .array([])), ("fee", .int(c.fee.units)),
+                // BIP 22: 1-based positions of earlier template transactions this one spends from.
+                let depends = Set(c.transaction.inputs.compactMap { position[$0.prevout.hash] }).sorted()
+                return .object([("data", .string(Hex.encode(c.transaction.serialized))), ("hash", .string(c.transaction.txid.description)),
+                         ("depends", .array(depends.map { .int($0) })), ("fee", .int(c.fee.units)),
                          ("sigops", .int(c.transaction.inputs.reduce(0) { $0 + $1.scriptSig.legacySigOpCount(accurate: false) }
                                          + c.transaction.outputs.reduce(0) { $0 + $1.scriptPubKey.legacySigOpCount(accurate: false) }))])
             })),

@@ -11,6 +11,7 @@ import FluxStorage
 import FluxWallet
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Prometheus
@@ -40,6 +41,8 @@ public final class Node: @unchecked Sendable {
     public private(set) var p2pPort = 0
     public private(set) var rpcPorts: [Int] = []
     let miningLock = NSLock()
+    /// The payee of block templates, chosen on first use.
+    let templateScript = NIOLockedValueBox<Script?>(nil)
     /// Prometheus metrics (served with `-metricsport`).
     public let metrics = PrometheusCollectorRegistry()
     var metricsServer: MetricsServer?

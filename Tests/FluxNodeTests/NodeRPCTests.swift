@@ -1,6 +1,7 @@
 import FluxChain
 import FluxConsensus
 import FluxJSON
+import FluxMining
 import FluxNode
 import FluxPrimitives
 import FluxRPC
@@ -241,3 +242,119 @@ func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, st
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+/// Mining through getblocktemplate/submitblock as an external miner does, and the remaining wallet, network and
+/// control calls.
+@Suite(.serialized) struct NodeRPCMoreTests {
+    @Test func externalMinerSolvesATemplateAndSubmitsIt() async throws {
+        let node = try await startNode(["-upgradeheight=acadia:5"])
+        defer { Task { await node.stop() } }
+        let rpc = rpcClient(node)
+        let address = try #require(try rpc.call("getnewaddress").stringValue)
+        _ = try rpc.call("generatetoaddress", params: [101, .string(address)])
+        // A parent and a child in the mempool: the template lists the child as depending on the parent.
+        let parentTxid = try rpc.call("sendtoaddress", params: [.string(address), 100])
+        let parent = try Transaction(serialized: try bytes(try rpc.call("getrawtransaction", params: [parentTxid])))
+        let childTxid = try rpc.call("sendtoaddress", params: [.string(address), 50])
+        let child = try Transaction(serialized: try bytes(try rpc.call("getrawtransaction", params: [childTxid])))
+        // Only one coinbase is mature, so the child can only be paid from the parent's unconfirmed change.
+        #expect(child.inputs.contains { $0.prevout.hash == parent.txid })
+
+        let template = try rpc.call("getblocktemplate")
+        #expect(template["height"] == .int(102))
+        let entries = try #require(template["transactions"]?.arrayValue)
+        #expect(entries.count == 2)
+        let parentIndex = try #require(entries.firstIndex { $0["hash"] == parentTxid })
+        let childEntry = try #require(entries.first { $0["hash"] == childTxid })
+        #expect(childEntry["depends"]?.arrayValue == [.int(parentIndex + 1)])
+        // The same payee is reused by the next template call.
+        let again = try rpc.call("getblocktemplate")
+        #expect(again["coinbasetxn"]?["data"] == template["coinbasetxn"]?["data"])
+
+        // Build and solve the block from the template alone.
+        var transactions = [try Transaction(serialized: try bytes(template["coinbasetxn"]?["data"]))]
+        for e in entries { transactions.append(try Transaction(serialized: try bytes(e["data"]))) }
+        let bits = try #require(UInt32(try text(template["bits"]), radix: 16))
+        var block = Block(header: BlockHeader(
+            version: Int32(try integer(template["version"])),
+            previousBlockHash: try hash(template["previousblockhash"]),
+            merkleRoot: .zero,
+            finalSaplingRoot: try hash(template["finalsaplingroothash"]),
+            time: UInt32(try integer(template["curtime"])), bits: bits,
+            proof: .work(nonce: .zero, solution: [])), transactions: transactions)
+        block.header.merkleRoot = block.computeMerkleRoot().root
+        let solved = try #require(EquihashMiner(parameters: .zcash48_5).mine(block.header, target: .max, firstNonce: 1))
+        block.header = solved.header
+        #expect(try rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == .null)
+        #expect(node.chain.tip.hash == block.hash)
+        #expect(try rpc.call("getrawmempool").arrayValue?.isEmpty == true)
+        #expect(try rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == "duplicate")
+        // A block with a broken merkle root is refused with the reason.
+        var bad = block
+        bad.header.previousBlockHash = block.hash
+        bad.header.proof = .work(nonce: .zero, solution: [])
+        let badSolved = try #require(EquihashMiner(parameters: .zcash48_5).mine(bad.header, target: .max, firstNonce: 7))
+        bad.header = badSolved.header
+        let verdict = try rpc.call("submitblock", params: [.string(Hex.encode(bad.serialized))])
+        #expect(verdict.stringValue?.isEmpty == false)
+        #expect(node.chain.tip.hash == block.hash)
+        let mining = try rpc.call("getmininginfo")
+        #expect(mining["blocks"] == .int(102))
+    }
+
+    @Test func listUnspentAndSignRawTransaction() async throws {
+        let node = try await startNode()
+        defer { Task { await node.stop() } }
+        let rpc = rpcClient(node)
+        let address = try #require(try rpc.call("getnewaddress").stringValue)
+        _ = try rpc.call("generatetoaddress", params: [101, .string(address)])
+        let unspent = try #require(try rpc.call("listunspent").arrayValue)
+        #expect(unspent.count == 1)   // only the first coinbase is mature
+        let coin = unspent[0]
+        #expect(coin["address"] == .string(address))
+        #expect(coin["confirmations"] == .int(101))
+        // An unsigned spend of that coin, signed by the wallet, is accepted.
+        let txid = try hash(coin["txid"])
+        let amount = try #require(coin["amount"]?.doubleValue)
+        let value = Amount(units: Int64((amount * 1e8).rounded()))
+        let vout = UInt32(try integer(coin["vout"]))
+        let unsigned = Transaction(version: 1, inputs: [TxIn(prevout: OutPoint(hash: txid, index: vout), scriptSig: [])],
+                                   outputs: [TxOut(value: value - Amount(units: 10_000), scriptPubKey: burnScript)])
+        let signed = try rpc.call("signrawtransaction", params: [.string(Hex.encode(unsigned.serialized))])
+        #expect(signed["complete"] == .bool(true))
+        let sent = try rpc.call("sendrawtransaction", params: [try #require(signed["hex"])])
+        #expect(sent == .string(unsigned.txid.description) || sent.stringValue?.count == 64)
+        #expect(try rpc.call("getmempoolinfo")["size"] == .int(1))
+    }
+
+    @Test func networkCallsHelpAndStop() async throws {
+        let a = try await startNode()
+        let b = try await startNode()
+        defer { Task { await b.stop() } }
+        let rpc = rpcClient(a)
+        _ = try rpc.call("addnode", params: [.string("127.0.0.1:\(b.p2pPort)"), "onetry"])
+        #expect(await eventually(30) { (try? rpc.call("getconnectioncount")) == .int(1) })
+        let peers = try #require(try rpc.call("getpeerinfo").arrayValue)
+        #expect(peers.count == 1)
+        #expect(peers[0]["addr"] == .string("127.0.0.1:\(b.p2pPort)"))
+        #expect(peers[0]["inbound"] == .bool(false))
+        let info = try rpc.call("getnetworkinfo")
+        #expect(info["connections"] == .int(1))
+        let help = try #require(try rpc.call("help").stringValue)
+        for name in ["getblockchaininfo", "getblocktemplate", "sendtoaddress", "getpeerinfo", "stop"] {
+            #expect(help.contains(name), "help lists \(name)")
+        }
+        #expect(try rpc.call("help", params: ["getblock"]).stringValue?.hasPrefix("getblock") == true)
+        // stop: the node shuts down and waitForShutdown returns.
+        _ = try rpc.call("stop")
+        await a.waitForShutdown()
+        await a.stop()
+        #expect(throws: RPCClientError.self) { try rpc.call("getblockcount") }
+    }
+}
+
+/// Test accessors for JSON members, failing with the member's absence.
+private func text(_ v: JSONValue?) throws -> String { try #require(v?.stringValue) }
+private func integer(_ v: JSONValue?) throws -> Int64 { try #require(v?.intValue) }
+private func bytes(_ v: JSONValue?) throws -> [UInt8] { try #require(Hex.decode(try text(v))) }
+private func hash(_ v: JSONValue?) throws -> Hash256 { try #require(Hash256(displayHex: try text(v))) }
