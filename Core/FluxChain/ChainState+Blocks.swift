@@ -195,3 +195,14 @@ extension ChainState {
         }
     }
 }
+
+extension ChainState {
+    /// Commits anything still pending (with `blocksPerCommit` above 1) and closes the database. Call once, at
+    /// shutdown, after everything that uses the chain has stopped; the chain must not be used afterwards.
+    public func close() throws(ChainError) {
+        lock.lock()
+        defer { lock.unlock() }
+        try commitPending()
+        store.close()
+    }
+}

@@ -41,6 +41,8 @@ public final class Node: @unchecked Sendable {
     public private(set) var p2pPort = 0
     public private(set) var rpcPorts: [Int] = []
     let miningLock = NSLock()
+    /// Whether `stop` has closed the chain.
+    let closed = NIOLockedValueBox(false)
     /// The payee of block templates, chosen on first use.
     let templateScript = NIOLockedValueBox<Script?>(nil)
     /// Prometheus metrics (served with `-metricsport`).
@@ -121,13 +123,27 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    /// Stops everything; safe to call more than once.
+    /// Stops everything, waits for the miner, commits what is pending and closes the database. Safe to call more
+    /// than once; the node cannot be started again.
     public func stop() async {
         shutdown.trigger()
         await metricsServer?.stop()
         await rpc.stop()
         await network.stop()
         try? await group.shutdownGracefully()
+        closeChain()
+    }
+
+    /// Closes the chain once, after any mining in progress has finished.
+    func closeChain() {
+        let first = closed.withLockedValue { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        miningLock.lock()
+        defer { miningLock.unlock() }
+        do { try chain.close() } catch { logger.error("closing the chain failed: \(error)") }
     }
 
     /// Suspends until `stop` RPC or a signal asks the node to stop.

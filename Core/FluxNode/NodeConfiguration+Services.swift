@@ -11,6 +11,12 @@ extension NodeConfiguration {
         n.connectOnly = options.all("connect")
         n.addNodes = options.all("addnode")
         if let m = options.int("maxconnections") { n.maxConnections = m }
+        // bitcoind's -peertimeout: seconds a peer may take to complete the handshake or to answer a ping or a
+        // block request before it is dropped.
+        if let t = options.int("peertimeout") {
+            n.handshakeTimeout = TimeInterval(max(t, 1))
+            n.stallTimeout = TimeInterval(max(t, 1))
+        }
         n.bindHost = options.string("bind") ?? "0.0.0.0"
         n.dataDirectory = dataDirectory
         return n

@@ -16,7 +16,7 @@ public struct NodeOptions: Sendable {
         "stopatheight": .count, "mineraddress": .text, "help": .flag, "version": .flag,
         "loadblock": .repeated, "dbbatchblocks": .count, "bind": .text, "metricsport": .port, "dbcache": .count,
         "rpcthreads": .count, "blockinterval": .count, "rpcconnect": .text, "rpcclienttimeout": .count,
-        "stdin": .flag, "maxreorgdepth": .count, "par": .count,
+        "stdin": .flag, "maxreorgdepth": .count, "par": .count, "peertimeout": .count,
     ]
 
     /// How an option's value is read.

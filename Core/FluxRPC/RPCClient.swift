@@ -39,6 +39,25 @@ public struct RPCClient: Sendable {
     /// Calls `method` with positional `params` and returns its `result`. Throws ``RPCClientError/rpc(_:)`` when the
     /// server reports an error, and the other cases when the call could not be made or the reply is not JSON-RPC.
     public func call(_ method: String, params: [JSONValue] = []) throws(RPCClientError) -> JSONValue {
+        try perform(method, params: params)
+    }
+
+    /// The same call for async code: the blocking socket work runs on a Dispatch queue, never on the Swift
+    /// concurrency pool (blocking its few threads could starve the tasks that serve the reply in the same process).
+    public func call(_ method: String, params: [JSONValue] = []) async throws(RPCClientError) -> JSONValue {
+        let result = await withCheckedContinuation { (done: CheckedContinuation<Result<JSONValue, RPCClientError>, Never>) in
+            DispatchQueue.global().async {
+                do throws(RPCClientError) {
+                    done.resume(returning: .success(try self.perform(method, params: params)))
+                } catch {
+                    done.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private func perform(_ method: String, params: [JSONValue]) throws(RPCClientError) -> JSONValue {
         let request = JSONValue.object([("jsonrpc", "1.0"), ("id", "flux-cli"), ("method", .string(method)),
                                         ("params", .array(params))])
         let (status, body) = try post(Array(request.serialized().utf8))

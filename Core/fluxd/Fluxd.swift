@@ -77,6 +77,7 @@ enum Fluxd {
           -connect=HOST:PORT         connect only to these peers (repeatable)
           -addnode=HOST:PORT         also connect to these peers (repeatable)
           -maxconnections=N          connection limit
+          -peertimeout=S             drop peers silent for S seconds during the handshake or a request (default 30/60)
           -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)
           -reindex                   rebuild the UTXO set from the stored blocks

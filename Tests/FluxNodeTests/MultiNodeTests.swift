@@ -21,8 +21,8 @@ import Testing
         let synced = await eventually(60) { joiner.chain.tip.hash == miner.chain.tip.hash }
         #expect(synced, "joiner at \(joiner.chain.height), miner at \(miner.chain.height)")
         // The RPC answers agree.
-        let a = try rpcClient(miner).call("getbestblockhash")
-        let b = try rpcClient(joiner).call("getbestblockhash")
+        let a = try await rpcClient(miner).call("getbestblockhash")
+        let b = try await rpcClient(joiner).call("getbestblockhash")
         #expect(a == b)
         // New blocks are relayed as they are mined.
         _ = try miner.mineBlocks(3, to: burnScript)
@@ -75,8 +75,8 @@ import Testing
         // solution) is valid, the merkle root no longer matches.
         let forger = try await startNode()
         let good = try forger.mineBlocks(1, to: burnScript)[0]
-        await forger.stop()
         var bad = try #require(try forger.chain.block(good))
+        await forger.stop()
         bad.transactions[0].outputs[0].value = bad.transactions[0].outputs[0].value + Amount(units: 1)
         let liar = try RawPeer(port: node.p2pPort, magic: magic)
         try liar.handshake()
@@ -88,5 +88,39 @@ import Testing
         _ = try node.mineBlocks(2, to: burnScript)
         #expect(await eventually(30) { friend.chain.tip.hash == node.chain.tip.hash })
         #expect(node.chain.entry(at: 1)?.hash != bad.hash)
+    }
+}
+
+/// What the network keeps across restarts, and peers that never speak.
+@Suite(.serialized) struct PeerHygieneTests {
+    @Test func bansAndKnownAddressesSurviveARestart() async throws {
+        let dir = ChainBuilderDirectory.make()
+        let other = try await startNode()
+        defer { Task { await other.stop() } }
+        let first = try await startNode(["-addnode=127.0.0.1:\(other.p2pPort)"], directory: dir)
+        #expect(await eventually(30) { await first.network.connectionCount() == 1 })
+        // A peer with the wrong magic gets 127.0.0.1 banned; our outbound connection is not affected.
+        let garbage = try RawPeer(port: first.p2pPort, magic: [1, 2, 3, 4])
+        try garbage.handshake()
+        #expect(garbage.waitForClose())
+        #expect(first.network.isBanned("127.0.0.1"))
+        await first.stop()
+
+        // Restart without -addnode: the ban is still there and the address book brings the peer back.
+        let node = try await startNode([], directory: dir)
+        defer { Task { await node.stop() } }
+        #expect(node.network.isBanned("127.0.0.1"))
+        node.network.unban("127.0.0.1")
+        #expect(await eventually(30) { await node.network.peerInfo().contains { $0.address == "127.0.0.1:\(other.p2pPort)" } })
+    }
+
+    @Test func silentPeersAreDroppedAfterThePeerTimeout() async throws {
+        let node = try await startNode(["-peertimeout=1"])
+        defer { Task { await node.stop() } }
+        let silent = try RawPeer(port: node.p2pPort, magic: node.params.messageStart)
+        let start = Date()
+        #expect(silent.waitForClose())
+        #expect(Date().timeIntervalSince(start) < 8)
+        #expect(!node.network.isBanned("127.0.0.1"))
     }
 }

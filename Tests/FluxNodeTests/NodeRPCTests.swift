@@ -14,78 +14,78 @@ import Testing
         let node = try await startNode(["-upgradeheight=acadia:5"])
         defer { Task { await node.stop() } }
         let rpc = rpcClient(node)
-        let hashes = try rpc.call("generate", params: [12])
+        let hashes = try await rpc.call("generate", params: [12])
         #expect(hashes.arrayValue?.count == 12)
-        #expect(try rpc.call("getblockcount") == .int(12))
-        let best = try rpc.call("getbestblockhash")
-        #expect(try rpc.call("getblockhash", params: [12]) == best)
+        #expect(try await rpc.call("getblockcount") == .int(12))
+        let best = try await rpc.call("getbestblockhash")
+        #expect(try await rpc.call("getblockhash", params: [12]) == best)
         #expect(hashes.arrayValue?.last == best)
 
-        let info = try rpc.call("getblockchaininfo")
+        let info = try await rpc.call("getblockchaininfo")
         #expect(info["chain"] == "regtest")
         #expect(info["blocks"] == .int(12))
         #expect(info["bestblockhash"] == best)
 
         // getblock at the three verbosities agree with each other and with the stored block.
-        let raw = try #require(try rpc.call("getblock", params: [best, 0]).stringValue)
+        let raw = try #require(try await rpc.call("getblock", params: [best, 0]).stringValue)
         let block = try Block(serialized: try #require(Hex.decode(raw)))
         #expect(block.hash.description == best.stringValue)
-        let v1 = try rpc.call("getblock", params: [best, 1])
+        let v1 = try await rpc.call("getblock", params: [best, 1])
         #expect(v1["height"] == .int(12))
         #expect(v1["tx"]?.arrayValue?.first == .string(block.transactions[0].txid.description))
-        let v2 = try rpc.call("getblock", params: [best, 2])
+        let v2 = try await rpc.call("getblock", params: [best, 2])
         #expect(v2["tx"]?.arrayValue?.first?["txid"] == .string(block.transactions[0].txid.description))
-        let header = try rpc.call("getblockheader", params: [best])
+        let header = try await rpc.call("getblockheader", params: [best])
         #expect(header["height"] == .int(12))
         #expect(header["previousblockhash"] == .string(block.header.previousBlockHash.description))
-        let headerHex = try #require(try rpc.call("getblockheader", params: [best, false]).stringValue)
+        let headerHex = try #require(try await rpc.call("getblockheader", params: [best, false]).stringValue)
         #expect(headerHex == Hex.encode(block.header.serialized))
 
         // The coinbase output is in the UTXO set; gettxoutsetinfo covers it.
-        let out = try rpc.call("gettxout", params: [.string(block.transactions[0].txid.description), 0])
+        let out = try await rpc.call("gettxout", params: [.string(block.transactions[0].txid.description), 0])
         #expect(out["confirmations"] == .int(1))
         #expect(out["coinbase"] == .bool(true))
-        let set = try rpc.call("gettxoutsetinfo")
+        let set = try await rpc.call("gettxoutsetinfo")
         #expect(set["height"] == .int(12))
         #expect(set["hash_serialized"]?.stringValue?.count == 64)
 
         // invalidateblock / reconsiderblock move the tip back and forth.
-        _ = try rpc.call("invalidateblock", params: [best])
-        #expect(try rpc.call("getblockcount") == .int(11))
-        _ = try rpc.call("reconsiderblock", params: [best])
-        #expect(try rpc.call("getbestblockhash") == best)
-        #expect(try rpc.call("verifychain") == .bool(true))
+        _ = try await rpc.call("invalidateblock", params: [best])
+        #expect(try await rpc.call("getblockcount") == .int(11))
+        _ = try await rpc.call("reconsiderblock", params: [best])
+        #expect(try await rpc.call("getbestblockhash") == best)
+        #expect(try await rpc.call("verifychain") == .bool(true))
     }
 
     @Test func walletSendsAndTheTransactionIsMined() async throws {
         let node = try await startNode(["-upgradeheight=acadia:5"])
         defer { Task { await node.stop() } }
         let rpc = rpcClient(node)
-        let address = try #require(try rpc.call("getnewaddress").stringValue)
-        #expect(try rpc.call("validateaddress", params: [.string(address)])["ismine"] == .bool(true))
-        _ = try rpc.call("generatetoaddress", params: [101, .string(address)])
-        let balance = try #require(try rpc.call("getbalance").doubleValue)
+        let address = try #require(try await rpc.call("getnewaddress").stringValue)
+        #expect(try await rpc.call("validateaddress", params: [.string(address)])["ismine"] == .bool(true))
+        _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
+        let balance = try #require(try await rpc.call("getbalance").doubleValue)
         #expect(balance > 0)
 
         let other = try await startNode(["-upgradeheight=acadia:5"])
         defer { Task { await other.stop() } }
-        let otherAddress = try #require(try rpcClient(other).call("getnewaddress").stringValue)
-        let txid = try rpc.call("sendtoaddress", params: [.string(otherAddress), .double(12.5)])
-        let pool = try #require(try rpc.call("getrawmempool").arrayValue)
+        let otherAddress = try #require(try await rpcClient(other).call("getnewaddress").stringValue)
+        let txid = try await rpc.call("sendtoaddress", params: [.string(otherAddress), .double(12.5)])
+        let pool = try #require(try await rpc.call("getrawmempool").arrayValue)
         #expect(pool == [txid])
-        #expect(try rpc.call("getmempoolinfo")["size"] == .int(1))
-        let rawTx = try #require(try rpc.call("getrawtransaction", params: [txid]).stringValue)
-        let decoded = try rpc.call("decoderawtransaction", params: [.string(rawTx)])
+        #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
+        let rawTx = try #require(try await rpc.call("getrawtransaction", params: [txid]).stringValue)
+        let decoded = try await rpc.call("decoderawtransaction", params: [.string(rawTx)])
         #expect(decoded["txid"] == txid)
         #expect(decoded["version"] == .int(4))
         // Sending it again while it is pooled just returns its id (as bitcoind/zcashd do).
-        #expect(try rpc.call("sendrawtransaction", params: [.string(rawTx)]) == txid)
+        #expect(try await rpc.call("sendrawtransaction", params: [.string(rawTx)]) == txid)
 
-        _ = try rpc.call("generate", params: [1])
-        #expect(try rpc.call("getrawmempool").arrayValue?.isEmpty == true)
-        let verbose = try rpc.call("getrawtransaction", params: [txid, 1])
+        _ = try await rpc.call("generate", params: [1])
+        #expect(try await rpc.call("getrawmempool").arrayValue?.isEmpty == true)
+        let verbose = try await rpc.call("getrawtransaction", params: [txid, 1])
         #expect(verbose["confirmations"] == .int(1))
-        #expect(rpcErrorCode { try rpc.call("sendrawtransaction", params: [.string(rawTx)]) }
+        #expect(await rpcErrorCode { try await rpc.call("sendrawtransaction", params: [.string(rawTx)]) }
                 == RPCError.Code.verifyAlreadyInChain)
         let paid = try #require(verbose["vout"]?.arrayValue?.first {
             $0["scriptPubKey"]?["addresses"]?.arrayValue?.contains(.string(otherAddress)) == true
@@ -93,9 +93,9 @@ import Testing
         #expect(paid["value"]?.doubleValue == 12.5)
 
         // The receiving wallet's key round-trips through dumpprivkey / importprivkey.
-        let wif = try #require(try rpcClient(other).call("dumpprivkey", params: [.string(otherAddress)]).stringValue)
-        _ = try rpc.call("importprivkey", params: [.string(wif), "", false])
-        #expect(try rpc.call("validateaddress", params: [.string(otherAddress)])["ismine"] == .bool(true))
+        let wif = try #require(try await rpcClient(other).call("dumpprivkey", params: [.string(otherAddress)]).stringValue)
+        _ = try await rpc.call("importprivkey", params: [.string(wif), "", false])
+        #expect(try await rpc.call("validateaddress", params: [.string(otherAddress)])["ismine"] == .bool(true))
     }
 
     @Test func refusesBadCredentialsAndMalformedRequests() async throws {
@@ -105,17 +105,17 @@ import Testing
         config.port = node.rpcPorts[0]
         config.user = "alice"
         config.password = "wrong"
-        #expect(throws: RPCClientError.http(status: 401, body: "")) { try RPCClient(configuration: config).call("getblockcount") }
+        #expect(await rpcFailure { try await RPCClient(configuration: config).call("getblockcount") } == .http(status: 401, body: ""))
         config.password = "secret"
         let client = RPCClient(configuration: config)
-        #expect(try client.call("getblockcount") == .int(0))
+        #expect(try await client.call("getblockcount") == .int(0))
         // The cookie works alongside the configured password.
-        #expect(try rpcClient(node).call("getblockcount") == .int(0))
+        #expect(try await rpcClient(node).call("getblockcount") == .int(0))
 
-        #expect(rpcErrorCode { try client.call("nosuchmethod") } == RPCError.Code.methodNotFound)
-        let typeCode = rpcErrorCode { try client.call("getblockhash", params: ["not a number"]) }
+        #expect(await rpcErrorCode { try await client.call("nosuchmethod") } == RPCError.Code.methodNotFound)
+        let typeCode = await rpcErrorCode { try await client.call("getblockhash", params: ["not a number"]) }
         #expect(typeCode == RPCError.Code.typeError || typeCode == RPCError.Code.invalidParameter)
-        #expect(rpcErrorCode { try client.call("getblockhash", params: [99]) } == RPCError.Code.invalidParameter)
+        #expect(await rpcErrorCode { try await client.call("getblockhash", params: [99]) } == RPCError.Code.invalidParameter)
 
         // Malformed JSON and an oversized body get HTTP errors; the server keeps answering.
         let auth = "Authorization: Basic " + Data("alice:secret".utf8).base64EncodedString()
@@ -125,7 +125,7 @@ import Testing
         let huge = try rawHTTP(port: node.rpcPorts[0],
                                "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 999999999\r\n\r\n{}")
         #expect(huge.hasPrefix("HTTP/1.1 413"))
-        #expect(try client.call("getblockcount") == .int(0))
+        #expect(try await client.call("getblockcount") == .int(0))
     }
 
     @Test func prometheusMetricsReportHeightPeersAndValidation() async throws {
@@ -173,13 +173,23 @@ import Testing
 }
 
 /// The RPC error code `call` fails with, or nil when it succeeds or fails otherwise.
-func rpcErrorCode(_ call: () throws -> JSONValue) -> Int? {
+func rpcErrorCode(_ call: () async throws -> JSONValue) async -> Int? {
     do {
-        _ = try call()
+        _ = try await call()
         return nil
     } catch {
         if case let RPCClientError.rpc(e)? = error as? RPCClientError { return e.code }
         return nil
+    }
+}
+
+/// The client error `call` fails with, or nil when it succeeds.
+func rpcFailure(_ call: () async throws -> JSONValue) async -> RPCClientError? {
+    do {
+        _ = try await call()
+        return nil
+    } catch {
+        return error as? RPCClientError
     }
 }
 
@@ -250,17 +260,17 @@ func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, st
         let node = try await startNode(["-upgradeheight=acadia:5"])
         defer { Task { await node.stop() } }
         let rpc = rpcClient(node)
-        let address = try #require(try rpc.call("getnewaddress").stringValue)
-        _ = try rpc.call("generatetoaddress", params: [101, .string(address)])
+        let address = try #require(try await rpc.call("getnewaddress").stringValue)
+        _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
         // A parent and a child in the mempool: the template lists the child as depending on the parent.
-        let parentTxid = try rpc.call("sendtoaddress", params: [.string(address), 100])
-        let parent = try Transaction(serialized: try bytes(try rpc.call("getrawtransaction", params: [parentTxid])))
-        let childTxid = try rpc.call("sendtoaddress", params: [.string(address), 50])
-        let child = try Transaction(serialized: try bytes(try rpc.call("getrawtransaction", params: [childTxid])))
+        let parentTxid = try await rpc.call("sendtoaddress", params: [.string(address), 100])
+        let parent = try Transaction(serialized: try bytes(try await rpc.call("getrawtransaction", params: [parentTxid])))
+        let childTxid = try await rpc.call("sendtoaddress", params: [.string(address), 50])
+        let child = try Transaction(serialized: try bytes(try await rpc.call("getrawtransaction", params: [childTxid])))
         // Only one coinbase is mature, so the child can only be paid from the parent's unconfirmed change.
         #expect(child.inputs.contains { $0.prevout.hash == parent.txid })
 
-        let template = try rpc.call("getblocktemplate")
+        let template = try await rpc.call("getblocktemplate")
         #expect(template["height"] == .int(102))
         let entries = try #require(template["transactions"]?.arrayValue)
         #expect(entries.count == 2)
@@ -268,7 +278,7 @@ func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, st
         let childEntry = try #require(entries.first { $0["hash"] == childTxid })
         #expect(childEntry["depends"]?.arrayValue == [.int(parentIndex + 1)])
         // The same payee is reused by the next template call.
-        let again = try rpc.call("getblocktemplate")
+        let again = try await rpc.call("getblocktemplate")
         #expect(again["coinbasetxn"]?["data"] == template["coinbasetxn"]?["data"])
 
         // Build and solve the block from the template alone.
@@ -285,20 +295,20 @@ func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, st
         block.header.merkleRoot = block.computeMerkleRoot().root
         let solved = try #require(EquihashMiner(parameters: .zcash48_5).mine(block.header, target: .max, firstNonce: 1))
         block.header = solved.header
-        #expect(try rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == .null)
+        #expect(try await rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == .null)
         #expect(node.chain.tip.hash == block.hash)
-        #expect(try rpc.call("getrawmempool").arrayValue?.isEmpty == true)
-        #expect(try rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == "duplicate")
+        #expect(try await rpc.call("getrawmempool").arrayValue?.isEmpty == true)
+        #expect(try await rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == "duplicate")
         // A block with a broken merkle root is refused with the reason.
         var bad = block
         bad.header.previousBlockHash = block.hash
         bad.header.proof = .work(nonce: .zero, solution: [])
         let badSolved = try #require(EquihashMiner(parameters: .zcash48_5).mine(bad.header, target: .max, firstNonce: 7))
         bad.header = badSolved.header
-        let verdict = try rpc.call("submitblock", params: [.string(Hex.encode(bad.serialized))])
+        let verdict = try await rpc.call("submitblock", params: [.string(Hex.encode(bad.serialized))])
         #expect(verdict.stringValue?.isEmpty == false)
         #expect(node.chain.tip.hash == block.hash)
-        let mining = try rpc.call("getmininginfo")
+        let mining = try await rpc.call("getmininginfo")
         #expect(mining["blocks"] == .int(102))
     }
 
@@ -306,9 +316,9 @@ func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, st
         let node = try await startNode()
         defer { Task { await node.stop() } }
         let rpc = rpcClient(node)
-        let address = try #require(try rpc.call("getnewaddress").stringValue)
-        _ = try rpc.call("generatetoaddress", params: [101, .string(address)])
-        let unspent = try #require(try rpc.call("listunspent").arrayValue)
+        let address = try #require(try await rpc.call("getnewaddress").stringValue)
+        _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
+        let unspent = try #require(try await rpc.call("listunspent").arrayValue)
         #expect(unspent.count == 1)   // only the first coinbase is mature
         let coin = unspent[0]
         #expect(coin["address"] == .string(address))
@@ -320,11 +330,11 @@ func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, st
         let vout = UInt32(try integer(coin["vout"]))
         let unsigned = Transaction(version: 1, inputs: [TxIn(prevout: OutPoint(hash: txid, index: vout), scriptSig: [])],
                                    outputs: [TxOut(value: value - Amount(units: 10_000), scriptPubKey: burnScript)])
-        let signed = try rpc.call("signrawtransaction", params: [.string(Hex.encode(unsigned.serialized))])
+        let signed = try await rpc.call("signrawtransaction", params: [.string(Hex.encode(unsigned.serialized))])
         #expect(signed["complete"] == .bool(true))
-        let sent = try rpc.call("sendrawtransaction", params: [try #require(signed["hex"])])
+        let sent = try await rpc.call("sendrawtransaction", params: [try #require(signed["hex"])])
         #expect(sent == .string(unsigned.txid.description) || sent.stringValue?.count == 64)
-        #expect(try rpc.call("getmempoolinfo")["size"] == .int(1))
+        #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
     }
 
     @Test func networkCallsHelpAndStop() async throws {
@@ -332,24 +342,24 @@ func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, st
         let b = try await startNode()
         defer { Task { await b.stop() } }
         let rpc = rpcClient(a)
-        _ = try rpc.call("addnode", params: [.string("127.0.0.1:\(b.p2pPort)"), "onetry"])
-        #expect(await eventually(30) { (try? rpc.call("getconnectioncount")) == .int(1) })
-        let peers = try #require(try rpc.call("getpeerinfo").arrayValue)
+        _ = try await rpc.call("addnode", params: [.string("127.0.0.1:\(b.p2pPort)"), "onetry"])
+        #expect(await eventually(30) { (try? await rpc.call("getconnectioncount")) == .int(1) })
+        let peers = try #require(try await rpc.call("getpeerinfo").arrayValue)
         #expect(peers.count == 1)
         #expect(peers[0]["addr"] == .string("127.0.0.1:\(b.p2pPort)"))
         #expect(peers[0]["inbound"] == .bool(false))
-        let info = try rpc.call("getnetworkinfo")
+        let info = try await rpc.call("getnetworkinfo")
         #expect(info["connections"] == .int(1))
-        let help = try #require(try rpc.call("help").stringValue)
+        let help = try #require(try await rpc.call("help").stringValue)
         for name in ["getblockchaininfo", "getblocktemplate", "sendtoaddress", "getpeerinfo", "stop"] {
             #expect(help.contains(name), "help lists \(name)")
         }
-        #expect(try rpc.call("help", params: ["getblock"]).stringValue?.hasPrefix("getblock") == true)
+        #expect(try await rpc.call("help", params: ["getblock"]).stringValue?.hasPrefix("getblock") == true)
         // stop: the node shuts down and waitForShutdown returns.
-        _ = try rpc.call("stop")
+        _ = try await rpc.call("stop")
         await a.waitForShutdown()
         await a.stop()
-        #expect(throws: RPCClientError.self) { try rpc.call("getblockcount") }
+        #expect(await rpcFailure { try await rpc.call("getblockcount") } != nil)
     }
 }
 
