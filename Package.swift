@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(name: "FluxP2PTests", dependencies: ["FluxP2P", "FluxPrimitives", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
                     path: "Tests/FluxP2PTests", swiftSettings: strict),
         .testTarget(name: "FluxMempoolTests", dependencies: ["FluxMempool", "FluxChain", "FluxChainFixtures", "FluxConsensus",
-                                                            "FluxScript", "FluxPrimitives", "FluxTestSupport"],
+                                                            "FluxScript", "FluxPrimitives", "FluxStorage", "FluxTestSupport"],
                     path: "Tests/FluxMempoolTests", swiftSettings: strict),
         .testTarget(name: "FluxWalletTests", dependencies: ["FluxWallet", "FluxChain", "FluxChainFixtures", "FluxConsensus",
                                                            "FluxScript", "FluxPrimitives", "FluxStorage", "FluxTestSupport"],

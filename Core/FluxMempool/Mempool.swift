@@ -186,6 +186,14 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
         records[entry.txid] = record
         for input in tx.inputs { spenders[input.prevout] = entry.txid }
         for p in parents { records[p]?.children.insert(entry.txid) }
+        // Pooled transactions already spending its outputs (children kept while it was in a block that a
+        // reorganisation disconnected) become its children, so they stay after it in block candidates and
+        // leave with it.
+        for n in tx.outputs.indices {
+            guard let child = spenders[OutPoint(hash: entry.txid, index: UInt32(n))], records[child] != nil else { continue }
+            records[entry.txid]?.children.insert(child)
+            records[child]?.parents.insert(entry.txid)
+        }
         if let body = tx.fluxNode {
             collaterals[body.collateral] = entry.txid
         } else {
