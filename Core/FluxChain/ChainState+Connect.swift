@@ -200,11 +200,13 @@ extension ChainState {
     func verifyScripts(_ jobs: [ScriptJob], block: Block, height: Int) -> RejectReason? {
         let branchId = params.upgrades.currentBranchId(at: height)
         let threads = options.scriptThreads > 0 ? options.scriptThreads : ProcessInfo.processInfo.activeProcessorCount
-        let chunks = min(max(threads * 4, 1), jobs.count)
+        // One strided share of the inputs per thread: concurrentPerform runs up to one iteration per core, so the
+        // iteration count is what bounds the threads used (`-par`, `ChainOptions.scriptThreads`).
+        let chunks = min(max(threads, 1), jobs.count)
         let failure = FailureSlot()
         let txs = block.transactions
         let caches = txs.map { SighashCache(tx: $0) }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let work: @Sendable (Int) -> Void = { chunk in
             var i = chunk
             while i < jobs.count {
                 if failure.isSet { return }
@@ -223,6 +225,11 @@ extension ChainState {
                 }
                 i += chunks
             }
+        }
+        if chunks <= 1 {
+            if !jobs.isEmpty { work(0) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
         }
         return failure.value
     }

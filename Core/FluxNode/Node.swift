@@ -68,9 +68,16 @@ public final class Node: @unchecked Sendable {
         wallet = try Wallet(chain: chain)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         network = NetworkNode(configuration: configuration.networkConfiguration, chain: chain, mempool: mempool,
-                              group: group, logger: Logger(label: "flux.net"))
-        rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Logger(label: "flux.rpc"))
+                              group: group, logger: Node.logger("flux.net", like: logger))
+        rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Node.logger("flux.rpc", like: logger))
         registerMethods()
+    }
+
+    /// A logger for a subsystem at the same level as the node's.
+    static func logger(_ label: String, like parent: Logger) -> Logger {
+        var l = Logger(label: label)
+        l.logLevel = parent.logLevel
+        return l
     }
 
     /// Starts P2P and RPC, and the miner with `-gen`.
