@@ -58,7 +58,7 @@ import Testing
         // Wrong magic: dropped at once.
         let garbage = try RawPeer(port: node.p2pPort, magic: magic)
         garbage.sendRaw(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8) + [UInt8](repeating: 0xff, count: 64))
-        #expect(garbage.waitForClose())
+        #expect(await garbage.waitForClose())
 
         // Oversized length field: refused before the payload is buffered.
         node.network.unban("127.0.0.1")
@@ -66,7 +66,7 @@ import Testing
         var header = magic + Array("block".utf8) + [UInt8](repeating: 0, count: 7)
         header += [0xff, 0xff, 0xff, 0x7f] + [0, 0, 0, 0]
         oversized.sendRaw(header)
-        #expect(oversized.waitForClose())
+        #expect(await oversized.waitForClose())
         #expect(node.network.isBanned("127.0.0.1"))
 
         // An invalid block (bad merkle root) after a proper handshake: banned.
@@ -81,7 +81,7 @@ import Testing
         let liar = try RawPeer(port: node.p2pPort, magic: magic)
         try liar.handshake()
         try liar.send(.block(bad))
-        #expect(liar.waitForClose())
+        #expect(await liar.waitForClose())
         #expect(node.network.isBanned("127.0.0.1"))
 
         // The honest peer is still connected and still gets blocks.
@@ -102,7 +102,7 @@ import Testing
         // A peer with the wrong magic gets 127.0.0.1 banned; our outbound connection is not affected.
         let garbage = try RawPeer(port: first.p2pPort, magic: [1, 2, 3, 4])
         try garbage.handshake()
-        #expect(garbage.waitForClose())
+        #expect(await garbage.waitForClose())
         #expect(first.network.isBanned("127.0.0.1"))
         await first.stop()
 
@@ -119,7 +119,7 @@ import Testing
         defer { Task { await node.stop() } }
         let silent = try RawPeer(port: node.p2pPort, magic: node.params.messageStart)
         let start = Date()
-        #expect(silent.waitForClose())
+        #expect(await silent.waitForClose())
         #expect(Date().timeIntervalSince(start) < 8)
         #expect(!node.network.isBanned("127.0.0.1"))
     }

@@ -119,10 +119,10 @@ import Testing
 
         // Malformed JSON and an oversized body get HTTP errors; the server keeps answering.
         let auth = "Authorization: Basic " + Data("alice:secret".utf8).base64EncodedString()
-        let bad = try rawHTTP(port: node.rpcPorts[0], "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 9\r\n\r\n{\"method\"")
+        let bad = try await rawHTTP(port: node.rpcPorts[0], "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 9\r\n\r\n{\"method\"")
         #expect(bad.hasPrefix("HTTP/1.1 500"))
         #expect(bad.contains("-32700"))
-        let huge = try rawHTTP(port: node.rpcPorts[0],
+        let huge = try await rawHTTP(port: node.rpcPorts[0],
                                "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 999999999\r\n\r\n{}")
         #expect(huge.hasPrefix("HTTP/1.1 413"))
         #expect(try await client.call("getblockcount") == .int(0))
@@ -133,13 +133,13 @@ import Testing
         defer { Task { await node.stop() } }
         _ = try node.mineBlocks(3, to: burnScript)
         let port = try #require(node.metricsPort)
-        let text = try rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        let text = try await rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(text.hasPrefix("HTTP/1.1 200"))
         #expect(text.contains("\nflux_block_height 3.0\n"))
         #expect(text.contains("\nflux_peers 0.0\n"))
         #expect(text.contains("\nflux_blocks_connected_total 3.0\n"))
         #expect(text.contains("flux_block_validation_seconds_total"))
-        #expect(try rawHTTP(port: port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n").hasPrefix("HTTP/1.1 404"))
+        #expect(try await rawHTTP(port: port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n").hasPrefix("HTTP/1.1 404"))
     }
 
     @Test func fluxCliCallsTheNodeWithItsCookie() async throws {
@@ -147,25 +147,25 @@ import Testing
         let node = try await startNode(directory: dir)
         defer { Task { await node.stop() } }
         let port = String(node.rpcPorts[0])
-        let count = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockcount"])
+        let count = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockcount"])
         #expect(count.status == 0)
         #expect(count.stdout == "0\n")
-        let generated = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "generate", "2"])
+        let generated = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "generate", "2"])
         #expect(generated.status == 0)
         #expect(node.chain.height == 2)
-        let hash = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockhash", "2"])
+        let hash = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockhash", "2"])
         #expect(hash.stdout == node.chain.tip.hash.description + "\n")
-        let header = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockheader",
+        let header = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockheader",
                                               node.chain.tip.hash.description])
         #expect(header.status == 0)
         #expect(header.stdout.contains("\"height\": 2"))
-        let unknown = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "nosuchmethod"])
+        let unknown = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "nosuchmethod"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("error code: -32601"))
-        let usage = try runTool("flux-cli", ["-regtest", "-bogusoption", "getblockcount"])
+        let usage = try await runTool("flux-cli", ["-regtest", "-bogusoption", "getblockcount"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("bogusoption"))
-        let noNode = try runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=1", "-rpcpassword=x", "-rpcuser=u",
+        let noNode = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=1", "-rpcpassword=x", "-rpcuser=u",
                                               "getblockcount"])
         #expect(noNode.status == 1)
         #expect(noNode.stderr.contains("Could not connect"))
@@ -201,20 +201,15 @@ enum ChainBuilderDirectory {
     }
 }
 
-/// Sends `request` on a new loopback connection and returns everything the server sent until it closed.
-func rawHTTP(port: Int, _ request: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+/// Sends `request` on a new loopback connection and returns everything the server sent until it closed (or until
+/// one whole reply with a Content-Length has arrived). The socket work runs off the Swift concurrency pool.
+func rawHTTP(port: Int, _ request: String) async throws -> String {
+    let fd = try connectLoopback(port: port)
+    return await offPool { exchangeHTTP(fd, request) }
+}
+
+private func exchangeHTTP(_ fd: Int32, _ request: String) -> String {
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var tv = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    let ok = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard ok == 0 else { throw NodeTestError("connect to \(port) failed") }
     let bytes = Array(request.utf8)
     _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     var result: [UInt8] = []
@@ -234,8 +229,14 @@ func rawHTTP(port: Int, _ request: String) throws -> String {
     return String(decoding: result, as: UTF8.self)
 }
 
-/// Runs an executable built next to the test bundle.
-func runTool(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Runs an executable built next to the test bundle, waiting for it off the Swift concurrency pool (the tool may
+/// call a node served by this process).
+func runTool(_ name: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let result = await offPool { Result { try runToolBlocking(name, arguments) } }
+    return try result.get()
+}
+
+private func runToolBlocking(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     var dir = Bundle.main.bundleURL
     if dir.pathExtension != "xctest" { dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
     let candidates = [dir.deletingLastPathComponent(), dir].map { $0.appendingPathComponent(name) }

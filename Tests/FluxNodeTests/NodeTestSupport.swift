@@ -51,17 +51,7 @@ final class RawPeer {
 
     init(port: Int, magic: [UInt8]) throws {
         configuration = P2PConfiguration(magic: magic)
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var tv = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { close(fd); throw NodeTestError("connect failed: errno \(errno)") }
+        fd = try connectLoopback(port: port)
     }
 
     deinit { close(fd) }
@@ -81,14 +71,46 @@ final class RawPeer {
         try send(.verack)
     }
 
-    /// Reads until the node closes the connection; true when it did within the socket timeout.
-    func waitForClose() -> Bool {
+    /// Reads until the node closes the connection; true when it did within the socket timeout. The blocking reads
+    /// run on a Dispatch queue, not on the Swift concurrency pool the node under test also needs.
+    func waitForClose() async -> Bool {
+        let fd = self.fd
+        return await offPool { RawPeer.readUntilClosed(fd) }
+    }
+
+    private static func readUntilClosed(_ fd: Int32) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n == 0 { return true }
             if n < 0 { return errno == ECONNRESET }
         }
+    }
+}
+
+/// A blocking TCP connection to 127.0.0.1:`port` with a 10-second receive timeout.
+func connectLoopback(port: Int) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var tv = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard result == 0 else {
+        close(fd)
+        throw NodeTestError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
+    }
+    return fd
+}
+
+/// Runs blocking work on a Dispatch queue and waits for it without holding a Swift concurrency thread.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { done in
+        DispatchQueue.global().async { done.resume(returning: body()) }
     }
 }
 
