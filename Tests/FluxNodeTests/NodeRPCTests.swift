@@ -236,13 +236,17 @@ func runTool(_ name: String, _ arguments: [String]) async throws -> (status: Int
     return try result.get()
 }
 
-private func runToolBlocking(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Where the executable `name` of this package was built: next to the test bundle.
+func toolURL(_ name: String) -> URL {
     var dir = Bundle.main.bundleURL
     if dir.pathExtension != "xctest" { dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
     let candidates = [dir.deletingLastPathComponent(), dir].map { $0.appendingPathComponent(name) }
-    let executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+}
+
+private func runToolBlocking(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = toolURL(name)
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

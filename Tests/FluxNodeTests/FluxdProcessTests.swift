@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// The `fluxd` executable itself: start-up errors, RPC through `flux-cli`, graceful shutdown on SIGTERM, and the
+/// chain surviving the restart.
+@Suite(.serialized) struct FluxdProcessTests {
+    @Test func unknownAndMalformedOptionsAreNamedAtStartUp() async throws {
+        let unknown = try await runTool("fluxd", ["-regtest", "-nosuchoption=1"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("nosuchoption"))
+        let malformed = try await runTool("fluxd", ["-regtest", "-rpcport=notaport"])
+        #expect(malformed.status == 1)
+        #expect(malformed.stderr.contains("rpcport"))
+        let dir = ChainBuilderDirectory.make()
+        try "rpcport=1\nbogus line without equals\n".write(toFile: dir + "/flux.conf", atomically: true, encoding: .utf8)
+        let conf = try await runTool("fluxd", ["-regtest", "-datadir=\(dir)"])
+        #expect(conf.status == 1)
+        #expect(conf.stderr.contains("flux.conf:2"))
+    }
+
+    @Test func sigtermStopsCleanlyAndTheChainSurvivesARestart() async throws {
+        let dir = ChainBuilderDirectory.make()
+        let port = try freeLoopbackPort()
+        let args = ["-regtest", "-datadir=\(dir)", "-port=0", "-rpcport=\(port)", "-listen=0"]
+        let cli = ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)"]
+
+        let first = try startProcess("fluxd", args)
+        #expect(await eventually(30) { (try? await runTool("flux-cli", cli + ["getblockcount"]))?.status == 0 })
+        let generated = try await runTool("flux-cli", cli + ["generate", "5"])
+        #expect(generated.status == 0)
+        let tip = try await runTool("flux-cli", cli + ["getbestblockhash"]).stdout
+        first.terminate()   // SIGTERM
+        let status = await offPool { first.waitUntilExit(); return first.terminationStatus }
+        #expect(status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/regtest/.cookie"), "the cookie is removed at stop")
+
+        let second = try startProcess("fluxd", args)
+        defer { second.terminate() }
+        #expect(await eventually(30) { (try? await runTool("flux-cli", cli + ["getblockcount"]))?.stdout == "5\n" })
+        #expect(try await runTool("flux-cli", cli + ["getbestblockhash"]).stdout == tip)
+        #expect(try await runTool("flux-cli", cli + ["stop"]).status == 0)
+        let stopped = await offPool { second.waitUntilExit(); return second.terminationStatus }
+        #expect(stopped == 0)
+    }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Bool in
+            bind(fd, p, length) == 0 && getsockname(fd, p, &length) == 0
+        }
+    }
+    guard bound else { throw NodeTestError("no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Starts an executable built next to the test bundle, its output discarded.
+func startProcess(_ name: String, _ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = toolURL(name)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
