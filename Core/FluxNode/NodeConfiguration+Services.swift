@@ -10,7 +10,11 @@ extension NodeConfiguration {
         n.listen = options.string("listen").map { $0 == "1" } ?? options.all("connect").isEmpty
         n.connectOnly = options.all("connect")
         n.addNodes = options.all("addnode")
-        if let m = options.int("maxconnections") { n.maxConnections = m }
+        if let m = options.int("maxconnections") {
+            // As bitcoind: outbound slots are min(8, maxconnections); the rest take inbound connections.
+            n.maxConnections = m
+            n.maxOutbound = min(n.maxOutbound, m)
+        }
         // bitcoind's -peertimeout: seconds a peer may take to complete the handshake or to answer a ping or a
         // block request before it is dropped.
         if let t = options.int("peertimeout") {

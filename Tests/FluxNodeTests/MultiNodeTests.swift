@@ -124,3 +124,18 @@ import Testing
         #expect(!node.network.isBanned("127.0.0.1"))
     }
 }
+
+/// `-maxconnections` as bitcoind splits it: eight outbound slots, the rest inbound.
+@Suite struct ConnectionLimitTests {
+    @Test func inboundConnectionsBeyondTheLimitAreRefused() async throws {
+        let node = try await startNode(["-maxconnections=9"])   // 8 outbound + 1 inbound
+        defer { Task { await node.stop() } }
+        let first = try await startNode(["-connect=127.0.0.1:\(node.p2pPort)"])
+        defer { Task { await first.stop() } }
+        #expect(await eventually(30) { (await first.network.peerInfo()).first?.version != 0 && node.network.connectionCountNow == 1 })
+        let second = try RawPeer(port: node.p2pPort, magic: node.params.messageStart)
+        #expect(await second.waitForClose())
+        #expect(node.network.connectionCountNow == 1)
+        #expect(!node.network.isBanned("127.0.0.1"))
+    }
+}
