@@ -37,6 +37,7 @@ extension NodeConfiguration {
         r.user = options.string("rpcuser")
         r.password = options.string("rpcpassword")
         r.cookieFile = dataDirectory.appendingPathComponent(".cookie").path
+        if let threads = options.int("rpcthreads") { r.workerThreads = max(threads, 1) }
         return r
     }
 }

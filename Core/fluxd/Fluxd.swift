@@ -15,12 +15,6 @@ import Logging
 @main
 enum Fluxd {
     static func main() async {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["FLUX_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-            return handler
-        }
-        let logger = Logger(label: "fluxd")
         let arguments = Array(CommandLine.arguments.dropFirst())
         let config: NodeConfiguration
         do {
@@ -31,6 +25,16 @@ enum Fluxd {
         } catch {
             fail("Error: \(error)")
         }
+        // -debug (any category but 0) logs at debug level; FLUX_LOG_LEVEL (trace ... critical) overrides.
+        let debug = config.options.all("debug").contains { $0 != "0" }
+        let level = ProcessInfo.processInfo.environment["FLUX_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+            ?? (debug ? .debug : .info)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "fluxd")
         let params = config.params
         logger.info("fluxd starting on \(params.network.networkId); data folder \(config.dataDirectory.path)")
         guard GenesisBlock.block(for: params.network).hash == params.genesisHash else {
@@ -78,9 +82,10 @@ enum Fluxd {
           -addnode=HOST:PORT         also connect to these peers (repeatable)
           -maxconnections=N          connection limit
           -peertimeout=S             drop peers silent for S seconds during the handshake or a request (default 30/60)
-          -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P
+          -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P -rpcthreads=N
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)
           -reindex                   rebuild the UTXO set from the stored blocks
+          -debug[=CATEGORY]          log at debug level (FLUX_LOG_LEVEL=trace|debug|info|... overrides)
           -loadblock=FILE            import blocks from a file (magic, size, block; repeated)
           -dbbatchblocks=N           commit every N connected blocks (default 1)
           -dbcache=MB                UTXO cache size in MiB (default 256)
