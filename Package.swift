@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "FluxWalletTests", dependencies: ["FluxWallet", "FluxChain", "FluxChainFixtures", "FluxConsensus",
                                                            "FluxScript", "FluxPrimitives", "FluxStorage", "FluxTestSupport"],
                     path: "Tests/FluxWalletTests", swiftSettings: strict),
-        .testTarget(name: "FluxRPCTests", dependencies: ["FluxRPC", "FluxJSON", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+        .testTarget(name: "FluxRPCTests", dependencies: ["FluxRPC", "FluxJSON", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxRPCTests", swiftSettings: strict),
         .testTarget(name: "FluxNetworkTests", dependencies: ["FluxNetwork", "FluxP2P", "FluxChain", "FluxChainFixtures",
                                                             "FluxMempool", "FluxConsensus", "FluxPrimitives", "FluxTestSupport",
