@@ -1,0 +1,381 @@
+/*
+ * flux_plugin.h — the only contract between the Flux node (the host) and its plugins.
+ *
+ * ABI 1.0. C99, fixed-width integers, opaque handles, (pointer, length) byte strings, size-prefixed structs.
+ * A plugin is a shared object exporting one symbol, `flux_plugin_entry`, that returns a constant descriptor.
+ * Everything else travels through two tables of function pointers: the plugin's callbacks (in the descriptor)
+ * and the host's services (passed to `on_load`). A plugin never links against symbols of the node.
+ *
+ * ---------------------------------------------------------------------------------------------------------------
+ * VERSIONING
+ *   - FLUX_PLUGIN_ABI_MAJOR changes only for incompatible changes; the host refuses any other major.
+ *   - FLUX_PLUGIN_ABI_MINOR grows when fields or functions are appended. A plugin states the minor it was built
+ *     with and the lowest host minor it needs; the host refuses a plugin that needs a newer host.
+ *   - Every struct starts with `struct_size` (the size the writer was compiled with) and only grows at the end.
+ *     A reader uses a field only when `offsetof(field) + sizeof(field) <= struct_size`. A host reading a struct
+ *     larger than the one it knows requires the unknown tail to be zero.
+ *   - Function pointers appended in a later minor may be NULL; check before calling (see FLUX_HAS()).
+ *
+ * OWNERSHIP
+ *   - flux_bytes: borrowed. Bytes the host passes are valid only until the call that passed them returns; copy
+ *     what you keep. Bytes in the descriptor are static for the life of the image.
+ *   - flux_buffer: owned by whoever filled it. A plugin fills `flux_buffer` out-parameters with memory it
+ *     allocated; the host releases it by calling the plugin's `free_buffer`, exactly once, from any thread.
+ *     Leave an out-parameter untouched (data NULL, len 0) when there is nothing to return.
+ *   - Host data returned by queries is delivered through a flux_sink callback during the query; the plugin
+ *     copies what it needs. The host never asks a plugin to free host memory and vice versa.
+ *   - Handles (flux_host, flux_plugin, flux_kv_txn) are opaque. flux_host and flux_plugin live from on_load to
+ *     on_unload; a flux_kv_txn lives only during the callback that received it.
+ *
+ * ERRORS
+ *   - Every fallible function returns flux_status: FLUX_OK (0) or a negative FLUX_ERR_* code. Callbacks may put
+ *     a UTF-8 message in their `out_message` buffer. Nothing may unwind across this boundary: no C++ exceptions,
+ *     no longjmp, no Swift error or trap (a trap in a plugin ends the whole node process).
+ *
+ * THREADING
+ *   - on_load, import_state, export_state and on_unload are called one at a time, never concurrently with any
+ *     other callback of the same instance.
+ *   - Stateful and judging plugins (FLUX_CAP_STATEFUL, FLUX_CAP_JUDGE_*) get block_connected,
+ *     block_disconnected and check_block in-line, on the chain's thread, in block order, one call at a time,
+ *     in the order of plugins.toml. They hold up block processing while they run: keep them short; the host
+ *     enforces a time budget (plugins.toml `budget_ms`) and counts overruns as faults.
+ *   - Pure observers get block, transaction, tip and tick events from a bounded queue on a thread of their own:
+ *     one call at a time per plugin, in order, never blocking the chain. When the queue is full, events are
+ *     dropped and counted (`listplugins` shows the drops). A replayed event carries FLUX_EVENT_REPLAY.
+ *   - rpc_call and p2p_message may run concurrently with each other and with the event callbacks of the same
+ *     plugin, on host worker threads: protect shared state.
+ *   - Host services may be called from any thread, at any time between on_load's return and on_unload, except
+ *     that a flux_kv_txn is used only inside the callback that received it. They never call back into the
+ *     calling plugin.
+ *   - Callbacks must not block for long (no network waits, no sleeping). Long work belongs on the plugin's own
+ *     threads, started in on_load and stopped in on_unload.
+ *
+ * BYTE ORDER
+ *   Hashes are 32 bytes in internal (wire) order, as in serialized blocks; RPC shows them reversed. Blocks and
+ *   transactions are passed in Flux's wire format. Integers inside byte strings are little-endian.
+ * ---------------------------------------------------------------------------------------------------------------
+ */
+#ifndef FLUX_PLUGIN_H
+#define FLUX_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnullability-extension"
+#pragma clang assume_nonnull begin
+#define FLUX_NULLABLE _Nullable
+#define FLUX_NONNULL _Nonnull
+#else
+#define FLUX_NULLABLE
+#define FLUX_NONNULL
+#endif
+
+#if defined(_WIN32)
+#define FLUX_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define FLUX_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
+#define FLUX_PLUGIN_ABI_MAJOR 1
+#define FLUX_PLUGIN_ABI_MINOR 0
+
+/** The one symbol every plugin exports. */
+#define FLUX_PLUGIN_ENTRY_SYMBOL "flux_plugin_entry"
+
+/** True when a struct written with size `s` contains `field` of `type` (use before reading appended fields). */
+#define FLUX_HAS(ptr, type, field) \
+    ((ptr) != NULL && (ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* ---- Status codes ------------------------------------------------------------------------------------------- */
+
+typedef int32_t flux_status;
+
+#define FLUX_OK 0
+/** Failure; the message says why. */
+#define FLUX_ERR_FAILED (-1)
+/** An argument is malformed (bad bytes, bad key, bad config). */
+#define FLUX_ERR_INVALID_ARGUMENT (-2)
+/** The thing asked for does not exist (unknown block, missing key, spent output). */
+#define FLUX_ERR_NOT_FOUND (-3)
+/** This host or plugin does not offer the function (a NULL entry, a capability not declared). */
+#define FLUX_ERR_UNSUPPORTED (-4)
+/** A judge's verdict: the block or transaction is invalid. The message is the reason shown to peers and RPC. */
+#define FLUX_ERR_REJECTED (-5)
+/** Called at the wrong time (after on_unload, a kv_txn outside its callback, a write to a read-only txn). */
+#define FLUX_ERR_STATE (-6)
+/** Over a limit (key or value too large, message too large, queue full). */
+#define FLUX_ERR_LIMIT (-7)
+
+/* ---- Byte strings ------------------------------------------------------------------------------------------ */
+
+/** Borrowed bytes: valid until the call that passed them returns. `data` may be NULL when `len` is 0. */
+typedef struct flux_bytes {
+    const uint8_t *FLUX_NULLABLE data;
+    uint64_t len;
+} flux_bytes;
+
+/** Bytes a plugin allocated and hands to the host; the host releases them with the plugin's `free_buffer`. */
+typedef struct flux_buffer {
+    uint8_t *FLUX_NULLABLE data;
+    uint64_t len;
+} flux_buffer;
+
+/** Receives borrowed bytes from a host query, during the query. `context` is the caller's. */
+typedef void (*flux_sink)(void *FLUX_NULLABLE context, const uint8_t *FLUX_NULLABLE data, uint64_t len);
+
+/* ---- Opaque handles ---------------------------------------------------------------------------------------- */
+
+/** The host's side of one loaded plugin instance. */
+typedef struct flux_host flux_host;
+/** The plugin's own instance state, created by on_load. */
+typedef struct flux_plugin flux_plugin;
+/** The plugin's slice of the block being connected or disconnected: writes commit atomically with the block. */
+typedef struct flux_kv_txn flux_kv_txn;
+
+/* ---- Capabilities ------------------------------------------------------------------------------------------ */
+
+/** block_connected / block_disconnected, queued (observer) unless FLUX_CAP_STATEFUL. */
+#define FLUX_CAP_OBSERVE_BLOCKS (UINT64_C(1) << 0)
+/** transaction_accepted for each transaction entering the mempool (queued). */
+#define FLUX_CAP_OBSERVE_MEMPOOL (UINT64_C(1) << 1)
+/** tip_changed after each change of the active chain (queued). */
+#define FLUX_CAP_OBSERVE_TIP (UINT64_C(1) << 2)
+/** tick about once a second (queued). */
+#define FLUX_CAP_TICK (UINT64_C(1) << 3)
+/** Block events in-line, in block order, with a flux_kv_txn; the host keeps a durable cursor and replays. */
+#define FLUX_CAP_STATEFUL (UINT64_C(1) << 4)
+/** check_block: a consensus verdict on each block from `activation_height` (needs consensus_version > 0). */
+#define FLUX_CAP_JUDGE_BLOCKS (UINT64_C(1) << 5)
+/** check_transaction: a verdict on each transaction entering the mempool. */
+#define FLUX_CAP_JUDGE_TRANSACTIONS (UINT64_C(1) << 6)
+/** coinbase_outputs: outputs every block template must pay (consensus; needs consensus_version > 0). */
+#define FLUX_CAP_COINBASE_OUTPUTS (UINT64_C(1) << 7)
+/** rpc_call for methods the plugin registers under its name ("NAME.method" or "NAME_method"). */
+#define FLUX_CAP_RPC (UINT64_C(1) << 8)
+/** p2p_message for commands the plugin registers under its prefix. */
+#define FLUX_CAP_P2P (UINT64_C(1) << 9)
+/** All capability bits this ABI minor defines; the host refuses unknown bits. */
+#define FLUX_CAP_ALL_1_0 (UINT64_C(0x3FF))
+
+/* ---- Events ------------------------------------------------------------------------------------------------ */
+
+/** The event is a replay from the plugin's cursor (after load, reload or a crash), not a new block. */
+#define FLUX_EVENT_REPLAY (UINT32_C(1) << 0)
+
+/** A block connected to or disconnected from the active chain, or proposed to a judge. */
+typedef struct flux_block_event {
+    uint32_t struct_size;
+    uint32_t flags;        /* FLUX_EVENT_* */
+    int64_t height;
+    uint8_t hash[32];      /* internal byte order */
+    flux_bytes block;      /* the serialized block (header and transactions, wire format) */
+} flux_block_event;
+
+/** A transaction accepted to (or proposed to) the mempool. */
+typedef struct flux_tx_event {
+    uint32_t struct_size;
+    uint32_t flags;
+    uint8_t txid[32];      /* internal byte order */
+    int64_t fee;           /* in the smallest unit (1e-8 FLUX) */
+    flux_bytes transaction;/* the serialized transaction */
+} flux_tx_event;
+
+/** The active chain's new tip. */
+typedef struct flux_tip_event {
+    uint32_t struct_size;
+    uint32_t flags;
+    int64_t height;
+    uint8_t hash[32];
+} flux_tip_event;
+
+/* ---- Host services (passed to on_load) --------------------------------------------------------------------- */
+
+#define FLUX_LOG_TRACE 0
+#define FLUX_LOG_DEBUG 1
+#define FLUX_LOG_INFO 2
+#define FLUX_LOG_WARNING 3
+#define FLUX_LOG_ERROR 4
+
+typedef struct flux_host_api {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+
+    /** Writes one line to the node's log, tagged with the plugin's name. `level` is FLUX_LOG_*. */
+    void (*FLUX_NULLABLE log)(flux_host *FLUX_NONNULL host, int32_t level, flux_bytes message);
+
+    /** The active tip's height and hash. */
+    flux_status (*FLUX_NULLABLE chain_tip)(flux_host *FLUX_NONNULL host, int64_t *FLUX_NONNULL out_height,
+                                           uint8_t *FLUX_NONNULL out_hash /* 32 bytes */);
+    /** The hash of the active-chain block at `height` (FLUX_ERR_NOT_FOUND above the tip). */
+    flux_status (*FLUX_NULLABLE block_hash)(flux_host *FLUX_NONNULL host, int64_t height, uint8_t *FLUX_NONNULL out_hash /* 32 bytes */);
+    /** The serialized header of any known block (any branch); also its height. */
+    flux_status (*FLUX_NULLABLE header)(flux_host *FLUX_NONNULL host, const uint8_t *FLUX_NONNULL hash /* 32 bytes */,
+                                        int64_t *FLUX_NULLABLE out_height, flux_sink FLUX_NONNULL sink,
+                                        void *FLUX_NULLABLE context);
+    /** The serialized block of any stored block (FLUX_ERR_NOT_FOUND when only its header is known). */
+    flux_status (*FLUX_NULLABLE block)(flux_host *FLUX_NONNULL host, const uint8_t *FLUX_NONNULL hash /* 32 bytes */,
+                                       flux_sink FLUX_NONNULL sink, void *FLUX_NULLABLE context);
+    /**
+     * An unspent output of the active chain: the sink receives LE64 value ‖ LE32 height ‖ u8 coinbase (0/1) ‖
+     * the output script. FLUX_ERR_NOT_FOUND when spent or unknown.
+     */
+    flux_status (*FLUX_NULLABLE utxo)(flux_host *FLUX_NONNULL host, const uint8_t *FLUX_NONNULL txid /* 32 bytes */, uint32_t index,
+                                      flux_sink FLUX_NONNULL sink, void *FLUX_NULLABLE context);
+    /** A transaction in the mempool, serialized (FLUX_ERR_NOT_FOUND otherwise). */
+    flux_status (*FLUX_NULLABLE mempool_transaction)(flux_host *FLUX_NONNULL host, const uint8_t *FLUX_NONNULL txid /* 32 bytes */,
+                                                     flux_sink FLUX_NONNULL sink, void *FLUX_NULLABLE context);
+
+    /**
+     * The plugin's key-value namespace in the node's database. Keys are at most 1,024 bytes, values at most
+     * 16 MiB. With a txn (inside block_connected / block_disconnected of a stateful plugin) reads see the txn's
+     * own writes, and writes commit atomically with the block; the host undoes them if the block is later
+     * disconnected. With txn NULL, reads see committed data and writes commit at once (not undone by reorgs).
+     */
+    flux_status (*FLUX_NULLABLE kv_get)(flux_host *FLUX_NONNULL host, flux_kv_txn *FLUX_NULLABLE txn, flux_bytes key,
+                                        flux_sink FLUX_NONNULL sink, void *FLUX_NULLABLE context);
+    flux_status (*FLUX_NULLABLE kv_put)(flux_host *FLUX_NONNULL host, flux_kv_txn *FLUX_NULLABLE txn, flux_bytes key,
+                                        flux_bytes value);
+    flux_status (*FLUX_NULLABLE kv_delete)(flux_host *FLUX_NONNULL host, flux_kv_txn *FLUX_NULLABLE txn,
+                                           flux_bytes key);
+
+    /** Submits a serialized transaction to the mempool (and relays it); a refusal's reason goes to `reason`. */
+    flux_status (*FLUX_NULLABLE submit_transaction)(flux_host *FLUX_NONNULL host, flux_bytes transaction,
+                                                    flux_sink FLUX_NULLABLE reason, void *FLUX_NULLABLE context);
+
+    /**
+     * Registers JSON-RPC method `name` (during on_load only). The node exposes it as "PLUGIN.name" and calls
+     * rpc_call with `name`. `help` is the text of `help PLUGIN.name` (first line: synopsis).
+     */
+    flux_status (*FLUX_NULLABLE register_rpc)(flux_host *FLUX_NONNULL host, flux_bytes name, flux_bytes help);
+    /** Registers P2P command `command` (during on_load only); on the wire it is "PLUGIN:command" (≤ 12 bytes). */
+    flux_status (*FLUX_NULLABLE register_p2p)(flux_host *FLUX_NONNULL host, flux_bytes command);
+    /** Sends a registered command to one peer, or to every peer when `peer_id` is 0. */
+    flux_status (*FLUX_NULLABLE send_p2p)(flux_host *FLUX_NONNULL host, uint64_t peer_id, flux_bytes command,
+                                          flux_bytes payload);
+
+    /** Sets gauge `name` (exported as flux_plugin_PLUGIN_name). */
+    flux_status (*FLUX_NULLABLE metric_set)(flux_host *FLUX_NONNULL host, flux_bytes name, double value);
+    /** Adds `delta` (≥ 0) to counter `name` (exported as flux_plugin_PLUGIN_name_total). */
+    flux_status (*FLUX_NULLABLE metric_add)(flux_host *FLUX_NONNULL host, flux_bytes name, double delta);
+} flux_host_api;
+
+/* ---- Plugin callbacks (in the descriptor) ------------------------------------------------------------------ */
+
+typedef struct flux_plugin_callbacks {
+    uint32_t struct_size;
+    uint32_t reserved;     /* zero */
+
+    /**
+     * Creates the instance. `config` is the plugin's table from plugins.toml as a JSON object (UTF-8). Validate
+     * it here: a refusal (any status but FLUX_OK, message in out_message) keeps the plugin out and names why.
+     * `api` and `host` stay valid until on_unload returns. Required.
+     */
+    flux_status (*FLUX_NULLABLE on_load)(const flux_host_api *FLUX_NONNULL api, flux_host *FLUX_NONNULL host,
+                                         flux_bytes config, flux_plugin *FLUX_NULLABLE *FLUX_NONNULL out_plugin,
+                                         flux_buffer *FLUX_NONNULL out_message);
+    /** Releases the instance: stop threads, free memory. No other callback runs during or after it. Required. */
+    void (*FLUX_NULLABLE on_unload)(flux_plugin *FLUX_NULLABLE plugin);
+    /** Frees a buffer this plugin handed to the host (also messages from a failed on_load). Required. */
+    void (*FLUX_NULLABLE free_buffer)(flux_buffer buffer);
+
+    /** A block joined the active chain. `txn` is non-NULL for FLUX_CAP_STATEFUL plugins only. */
+    flux_status (*FLUX_NULLABLE block_connected)(flux_plugin *FLUX_NULLABLE plugin,
+                                                 const flux_block_event *FLUX_NONNULL event,
+                                                 flux_kv_txn *FLUX_NULLABLE txn, flux_buffer *FLUX_NONNULL out_message);
+    /** A block left the active chain (newest first). The host has already undone the block's txn writes. */
+    flux_status (*FLUX_NULLABLE block_disconnected)(flux_plugin *FLUX_NULLABLE plugin,
+                                                    const flux_block_event *FLUX_NONNULL event,
+                                                    flux_kv_txn *FLUX_NULLABLE txn,
+                                                    flux_buffer *FLUX_NONNULL out_message);
+    /** A transaction entered the mempool. */
+    flux_status (*FLUX_NULLABLE transaction_accepted)(flux_plugin *FLUX_NULLABLE plugin,
+                                                      const flux_tx_event *FLUX_NONNULL event,
+                                                      flux_buffer *FLUX_NONNULL out_message);
+    /** The active chain has a new tip (once per batch of connects/disconnects). */
+    flux_status (*FLUX_NULLABLE tip_changed)(flux_plugin *FLUX_NULLABLE plugin, const flux_tip_event *FLUX_NONNULL event,
+                                             flux_buffer *FLUX_NONNULL out_message);
+    /** About once a second; `unix_millis` is the host's clock. */
+    flux_status (*FLUX_NULLABLE tick)(flux_plugin *FLUX_NULLABLE plugin, int64_t unix_millis,
+                                      flux_buffer *FLUX_NONNULL out_message);
+
+    /**
+     * Judges a block about to be connected (FLUX_CAP_JUDGE_BLOCKS, heights ≥ activation_height): FLUX_OK accepts,
+     * FLUX_ERR_REJECTED rejects with out_message as the reason (the block is marked invalid). Any other status
+     * means "no verdict": block connection stops cleanly, the block is not marked invalid, and it is retried.
+     */
+    flux_status (*FLUX_NULLABLE check_block)(flux_plugin *FLUX_NULLABLE plugin, const flux_block_event *FLUX_NONNULL event,
+                                             flux_buffer *FLUX_NONNULL out_message);
+    /** Judges a transaction for the mempool at `next_height`; same statuses as check_block. */
+    flux_status (*FLUX_NULLABLE check_transaction)(flux_plugin *FLUX_NULLABLE plugin,
+                                                   const flux_tx_event *FLUX_NONNULL event, int64_t next_height,
+                                                   flux_buffer *FLUX_NONNULL out_message);
+    /**
+     * Outputs the coinbase of a block at `height` must contain (FLUX_CAP_COINBASE_OUTPUTS): out_outputs receives
+     * CompactSize count ‖ count × (LE64 value ‖ CompactSize script length ‖ script), as in a transaction.
+     */
+    flux_status (*FLUX_NULLABLE coinbase_outputs)(flux_plugin *FLUX_NULLABLE plugin, int64_t height,
+                                                  flux_buffer *FLUX_NONNULL out_outputs,
+                                                  flux_buffer *FLUX_NONNULL out_message);
+
+    /**
+     * Answers registered RPC method `method` with JSON `params` (an array). On FLUX_OK, out_result holds the
+     * result as JSON text. Errors map to JSON-RPC codes: FLUX_ERR_INVALID_ARGUMENT → -8, FLUX_ERR_NOT_FOUND → -5,
+     * others → -1, with out_message as the message.
+     */
+    flux_status (*FLUX_NULLABLE rpc_call)(flux_plugin *FLUX_NULLABLE plugin, flux_bytes method, flux_bytes params,
+                                          flux_buffer *FLUX_NONNULL out_result, flux_buffer *FLUX_NONNULL out_message);
+    /** A registered P2P command arrived from `peer_id`. A non-OK status counts as peer misbehaviour (score 10). */
+    flux_status (*FLUX_NULLABLE p2p_message)(flux_plugin *FLUX_NULLABLE plugin, uint64_t peer_id, flux_bytes command,
+                                             flux_bytes payload, flux_buffer *FLUX_NONNULL out_message);
+
+    /** Hot upgrade, old build: the in-memory state to hand over, tagged with its format version. */
+    flux_status (*FLUX_NULLABLE export_state)(flux_plugin *FLUX_NULLABLE plugin, uint32_t *FLUX_NONNULL out_version,
+                                              flux_buffer *FLUX_NONNULL out_state, flux_buffer *FLUX_NONNULL out_message);
+    /** Hot upgrade, new build (after on_load): takes the old build's state; refuse formats it cannot read. */
+    flux_status (*FLUX_NULLABLE import_state)(flux_plugin *FLUX_NULLABLE plugin, uint32_t version, flux_bytes state,
+                                              flux_buffer *FLUX_NONNULL out_message);
+} flux_plugin_callbacks;
+
+/* ---- The descriptor ---------------------------------------------------------------------------------------- */
+
+typedef struct flux_plugin_descriptor {
+    uint32_t struct_size;         /* sizeof(flux_plugin_descriptor) */
+    uint16_t abi_major;           /* FLUX_PLUGIN_ABI_MAJOR */
+    uint16_t abi_minor;           /* FLUX_PLUGIN_ABI_MINOR the plugin was built with */
+    uint16_t abi_minor_required;  /* the lowest host minor the plugin works with */
+    uint16_t pointer_size;        /* sizeof(void *) */
+    uint32_t callbacks_size;      /* sizeof(flux_plugin_callbacks) */
+    uint64_t capabilities;        /* FLUX_CAP_* */
+    uint32_t consensus_version;   /* 0 unless the plugin judges or pays coinbase outputs; see the docs */
+    uint32_t reserved;            /* zero */
+    int64_t activation_height;    /* first height its consensus verdicts apply to */
+    flux_bytes name;              /* [a-z][a-z0-9_]{0,31}: RPC namespace, P2P prefix, KV namespace, metrics */
+    flux_bytes version;           /* the plugin's own version, e.g. "1.4.2" */
+    flux_bytes build_id;          /* anything that tells builds apart (a commit, a date) */
+    flux_bytes toolchain;         /* "c", or the Swift toolchain ("swift-6.3.1"): Swift plugins must match the node's */
+    const flux_plugin_callbacks *FLUX_NULLABLE callbacks;
+} flux_plugin_descriptor;
+
+/**
+ * The entry point. Returns a pointer to a constant descriptor with static storage; it must do nothing else (no
+ * allocation, no threads, no I/O): the host calls it before deciding whether to trust the image.
+ */
+typedef const flux_plugin_descriptor *FLUX_NULLABLE (*flux_plugin_entry_fn)(void);
+
+#if defined(__clang__)
+#pragma clang assume_nonnull end
+#pragma clang diagnostic pop
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLUX_PLUGIN_H */
