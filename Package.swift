@@ -21,6 +21,10 @@ let package = Package(
         .library(name: "FluxPrimitives", targets: ["FluxPrimitives"]),
         .library(name: "FluxEquihash", targets: ["FluxEquihash"]),
         .library(name: "FluxConsensus", targets: ["FluxConsensus"]),
+        // What out-of-tree plugins depend on: the C ABI and the Swift helpers (no node, NIO or RocksDB).
+        .library(name: "FluxPluginSDK", targets: ["FluxPluginSDK"]),
+        // Example plugins, built as shared objects for plugins.toml.
+        .library(name: "FluxPluginChainStats", type: .dynamic, targets: ["ChainStatsPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +42,12 @@ let package = Package(
                        providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Core/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+
+        // Plugin SDK: the C ABI header (the only contract between core and plugins) and Swift helpers over it.
+        .target(name: "CFluxPlugin", path: "SDK/CFluxPlugin", publicHeadersPath: "include"),
+        .target(name: "FluxPluginSDK", dependencies: ["CFluxPlugin"], path: "SDK/FluxPluginSDK", swiftSettings: strict),
+        // Example plugins (Plugins/): each builds against the SDK only.
+        .target(name: "ChainStatsPlugin", dependencies: ["CFluxPlugin"], path: "Plugins/ChainStats"),
 
         // Wire formats: bytes in, typed values out. No storage, no networking.
         .target(name: "FluxPrimitives", dependencies: ["CSodium", "COpenSSL"],

@@ -141,32 +141,32 @@ typedef struct flux_kv_txn flux_kv_txn;
 /* ---- Capabilities ------------------------------------------------------------------------------------------ */
 
 /** block_connected / block_disconnected, queued (observer) unless FLUX_CAP_STATEFUL. */
-#define FLUX_CAP_OBSERVE_BLOCKS (UINT64_C(1) << 0)
+#define FLUX_CAP_OBSERVE_BLOCKS 0x1
 /** transaction_accepted for each transaction entering the mempool (queued). */
-#define FLUX_CAP_OBSERVE_MEMPOOL (UINT64_C(1) << 1)
+#define FLUX_CAP_OBSERVE_MEMPOOL 0x2
 /** tip_changed after each change of the active chain (queued). */
-#define FLUX_CAP_OBSERVE_TIP (UINT64_C(1) << 2)
+#define FLUX_CAP_OBSERVE_TIP 0x4
 /** tick about once a second (queued). */
-#define FLUX_CAP_TICK (UINT64_C(1) << 3)
+#define FLUX_CAP_TICK 0x8
 /** Block events in-line, in block order, with a flux_kv_txn; the host keeps a durable cursor and replays. */
-#define FLUX_CAP_STATEFUL (UINT64_C(1) << 4)
+#define FLUX_CAP_STATEFUL 0x10
 /** check_block: a consensus verdict on each block from `activation_height` (needs consensus_version > 0). */
-#define FLUX_CAP_JUDGE_BLOCKS (UINT64_C(1) << 5)
+#define FLUX_CAP_JUDGE_BLOCKS 0x20
 /** check_transaction: a verdict on each transaction entering the mempool. */
-#define FLUX_CAP_JUDGE_TRANSACTIONS (UINT64_C(1) << 6)
+#define FLUX_CAP_JUDGE_TRANSACTIONS 0x40
 /** coinbase_outputs: outputs every block template must pay (consensus; needs consensus_version > 0). */
-#define FLUX_CAP_COINBASE_OUTPUTS (UINT64_C(1) << 7)
+#define FLUX_CAP_COINBASE_OUTPUTS 0x80
 /** rpc_call for methods the plugin registers under its name ("NAME.method" or "NAME_method"). */
-#define FLUX_CAP_RPC (UINT64_C(1) << 8)
+#define FLUX_CAP_RPC 0x100
 /** p2p_message for commands the plugin registers under its prefix. */
-#define FLUX_CAP_P2P (UINT64_C(1) << 9)
+#define FLUX_CAP_P2P 0x200
 /** All capability bits this ABI minor defines; the host refuses unknown bits. */
-#define FLUX_CAP_ALL_1_0 (UINT64_C(0x3FF))
+#define FLUX_CAP_ALL_1_0 0x3ff
 
 /* ---- Events ------------------------------------------------------------------------------------------------ */
 
 /** The event is a replay from the plugin's cursor (after load, reload or a crash), not a new block. */
-#define FLUX_EVENT_REPLAY (UINT32_C(1) << 0)
+#define FLUX_EVENT_REPLAY 0x1
 
 /** A block connected to or disconnected from the active chain, or proposed to a judge. */
 typedef struct flux_block_event {
@@ -368,6 +368,9 @@ typedef struct flux_plugin_descriptor {
  * allocation, no threads, no I/O): the host calls it before deciding whether to trust the image.
  */
 typedef const flux_plugin_descriptor *FLUX_NULLABLE (*flux_plugin_entry_fn)(void);
+
+/** The ABI version of the SDK's compiled copy of this header, (major << 16) | minor (for hosts and tools). */
+uint32_t flux_plugin_header_abi_version(void);
 
 #if defined(__clang__)
 #pragma clang assume_nonnull end

@@ -1,0 +1,32 @@
+/*
+ * Compile-time checks of the ABI's layout. Appending fields is allowed (these checks then need the new sizes and
+ * an ABI minor bump); moving or resizing an existing field breaks every built plugin and fails here.
+ */
+#include "flux_plugin.h"
+
+#define FLUX_ASSERT(name, condition) typedef char flux_layout_##name[(condition) ? 1 : -1]
+
+#if UINTPTR_MAX == UINT64_MAX
+FLUX_ASSERT(bytes_size, sizeof(flux_bytes) == 16);
+FLUX_ASSERT(buffer_size, sizeof(flux_buffer) == 16);
+FLUX_ASSERT(block_event_size, sizeof(flux_block_event) == 64);
+FLUX_ASSERT(block_event_block, offsetof(flux_block_event, block) == 48);
+FLUX_ASSERT(tx_event_size, sizeof(flux_tx_event) == 64);
+FLUX_ASSERT(tx_event_transaction, offsetof(flux_tx_event, transaction) == 48);
+FLUX_ASSERT(tip_event_size, sizeof(flux_tip_event) == 48);
+FLUX_ASSERT(host_api_size_1_0, sizeof(flux_host_api) == 8 + 16 * 8);
+FLUX_ASSERT(host_api_log, offsetof(flux_host_api, log) == 8);
+FLUX_ASSERT(host_api_metric_add, offsetof(flux_host_api, metric_add) == 8 + 15 * 8);
+FLUX_ASSERT(callbacks_size_1_0, sizeof(flux_plugin_callbacks) == 8 + 15 * 8);
+FLUX_ASSERT(callbacks_on_load, offsetof(flux_plugin_callbacks, on_load) == 8);
+FLUX_ASSERT(callbacks_import_state, offsetof(flux_plugin_callbacks, import_state) == 8 + 14 * 8);
+FLUX_ASSERT(descriptor_size_1_0, sizeof(flux_plugin_descriptor) == 112);
+FLUX_ASSERT(descriptor_capabilities, offsetof(flux_plugin_descriptor, capabilities) == 16);
+FLUX_ASSERT(descriptor_name, offsetof(flux_plugin_descriptor, name) == 40);
+FLUX_ASSERT(descriptor_callbacks, offsetof(flux_plugin_descriptor, callbacks) == 104);
+#endif
+
+/** The ABI version this copy of the header describes, for hosts and tools that want it at run time. */
+uint32_t flux_plugin_header_abi_version(void) {
+    return ((uint32_t)FLUX_PLUGIN_ABI_MAJOR << 16) | (uint32_t)FLUX_PLUGIN_ABI_MINOR;
+}
