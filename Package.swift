@@ -46,6 +46,9 @@ let package = Package(
         // Plugin SDK: the C ABI header (the only contract between core and plugins) and Swift helpers over it.
         .target(name: "CFluxPlugin", path: "SDK/CFluxPlugin", publicHeadersPath: "include"),
         .target(name: "FluxPluginSDK", dependencies: ["CFluxPlugin"], path: "SDK/FluxPluginSDK", swiftSettings: strict),
+        // The plugin host: plugins.toml, loading and checking images, dispatch, hot upgrade.
+        .target(name: "FluxPluginHost", dependencies: ["CFluxPlugin", "FluxPrimitives"],
+                path: "Core/FluxPluginHost", swiftSettings: strict),
         // Example plugins (Plugins/): each builds against the SDK only.
         .target(name: "ChainStatsPlugin", dependencies: ["CFluxPlugin"], path: "Plugins/ChainStats"),
 
@@ -159,6 +162,8 @@ let package = Package(
                                                             "FluxMempool", "FluxConsensus", "FluxPrimitives", "FluxTestSupport",
                                                             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/FluxNetworkTests", swiftSettings: strict),
+        .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin"],
+                    path: "Tests/FluxPluginHostTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
                                                          "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "fluxd", "flux-cli"],
                     path: "Tests/FluxNodeTests", swiftSettings: strict),
