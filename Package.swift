@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CFluxPlugin", path: "SDK/CFluxPlugin", publicHeadersPath: "include"),
         .target(name: "FluxPluginSDK", dependencies: ["CFluxPlugin"], path: "SDK/FluxPluginSDK", swiftSettings: strict),
         // The plugin host: plugins.toml, loading and checking images, dispatch, hot upgrade.
-        .target(name: "FluxPluginHost", dependencies: ["CFluxPlugin", "FluxPrimitives"],
+        .target(name: "FluxPluginHost", dependencies: ["CFluxPlugin", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
                 path: "Core/FluxPluginHost", swiftSettings: strict),
         // Example plugins (Plugins/): each builds against the SDK only.
         .target(name: "ChainStatsPlugin", dependencies: ["CFluxPlugin"], path: "Plugins/ChainStats"),
@@ -162,7 +162,7 @@ let package = Package(
                                                             "FluxMempool", "FluxConsensus", "FluxPrimitives", "FluxTestSupport",
                                                             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/FluxNetworkTests", swiftSettings: strict),
-        .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin"],
+        .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxPluginHostTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
                                                          "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "fluxd", "flux-cli"],

@@ -1,0 +1,333 @@
+import CFluxPlugin
+import Foundation
+import Logging
+
+/// One loaded plugin: its image, its instance (created by `on_load`), the services it may use, and its counters.
+///
+/// Calls into the plugin go through ``call(_:_:)``-style methods that copy event data into ABI structs, time the
+/// call against the plugin's budget, release the buffers the plugin returns with its own `free_buffer`, and count
+/// errors and overruns as faults. After ``unload()`` nothing calls the plugin again; the image stays mapped.
+public final class PluginInstance: @unchecked Sendable {
+    /// The checked image.
+    public let image: PluginImage
+    /// The plugin's name (from the descriptor).
+    public var name: String { image.info.name }
+    /// Time budget per in-line callback.
+    public let budget: Duration
+    /// RPC methods the plugin registered: (name, help).
+    public private(set) var rpcMethods: [(name: String, help: String)] = []
+    /// P2P commands the plugin registered.
+    public private(set) var p2pCommands: [String] = []
+    /// Gauges and counters the plugin reported, by name.
+    public var metrics: [String: Double] { lock.withLock { metricValues } }
+
+    let services: any PluginServices
+    let logger: Logger
+    private var handle: OpaquePointer?
+    private let lock = NSLock()
+    private var metricValues: [String: Double] = [:]
+    private var loading = true
+    private var counters = Counters()
+    /// The C handle the plugin sees (`flux_host *`), pointing back at this instance.
+    private var hostHandle: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+
+    /// What the host counts per plugin (`listplugins`).
+    public struct Counters: Sendable, Hashable {
+        /// Callbacks made.
+        public var calls = 0
+        /// Callbacks that returned an error (other than a judge's rejection) or overran the budget.
+        public var faults = 0
+        /// Callbacks that overran the budget.
+        public var overruns = 0
+        /// Events dropped because the observer queue was full.
+        public var dropped = 0
+        /// The last fault's message.
+        public var lastFault: String?
+    }
+
+    /// The counters so far.
+    public var counterSnapshot: Counters { lock.withLock { counters } }
+
+    /// Creates the instance: calls the plugin's `on_load` with the host table and `configuration` (JSON). Throws
+    /// the plugin's own message when it refuses.
+    public init(image: PluginImage, configuration: [UInt8], services: any PluginServices,
+                budget: Duration = .milliseconds(250), logger: Logger) throws(PluginLoadError) {
+        self.image = image
+        self.services = services
+        self.budget = budget
+        var l = logger
+        l[metadataKey: "plugin"] = "\(image.info.name)"
+        self.logger = l
+        guard let onLoad = image.callbacks.pointee.on_load else {
+            throw PluginLoadError(path: image.sourcePath, reason: "callbacks.on_load is NULL")
+        }
+        var created: OpaquePointer?
+        var message = flux_buffer(data: nil, len: 0)
+        let status = configuration.withUnsafeBufferPointer { config in
+            onLoad(PluginHostTable.shared, hostHandle, flux_bytes(data: config.baseAddress, len: UInt64(config.count)),
+                   &created, &message)
+        }
+        let text = takeMessage(&message)
+        lock.withLock { loading = false }
+        guard status == FLUX_OK else {
+            throw PluginLoadError(path: image.sourcePath,
+                                  reason: "on_load refused (\(PluginInstance.statusName(status))): \(text ?? "no message")")
+        }
+        handle = created
+    }
+
+    /// Calls `on_unload`; the instance is never called again. Safe to call more than once.
+    public func unload() {
+        let h: OpaquePointer?? = lock.withLock {
+            defer { handle = nil }
+            return handle == nil ? nil : .some(handle)
+        }
+        guard let h, let onUnload = image.callbacks.pointee.on_unload else { return }
+        onUnload(h)
+    }
+
+    // MARK: Callbacks
+
+    /// The result of one callback.
+    public enum Outcome: Sendable, Equatable {
+        /// FLUX_OK.
+        case ok
+        /// FLUX_ERR_REJECTED with the reason (a judge's verdict).
+        case rejected(String)
+        /// Any other status, an overrun, or no instance.
+        case fault(String)
+    }
+
+    /// Delivers a connected (or disconnected) block; `transaction` for stateful plugins.
+    public func blockEvent(connected: Bool, height: Int64, hash: [UInt8], block: [UInt8], replay: Bool = false,
+                           transaction: PluginKVTransaction?) -> Outcome {
+        let f = connected ? image.callbacks.pointee.block_connected : image.callbacks.pointee.block_disconnected
+        guard let f else { return .ok }
+        return withBlockEvent(height: height, hash: hash, block: block, replay: replay) { event in
+            withTransaction(transaction) { txn in
+                invoke("block_\(connected ? "connected" : "disconnected") \(height)") { h, message in f(h, event, txn, message) }
+            }
+        }
+    }
+
+    /// Asks a judge about a block.
+    public func checkBlock(height: Int64, hash: [UInt8], block: [UInt8]) -> Outcome {
+        guard let f = image.callbacks.pointee.check_block else { return .ok }
+        return withBlockEvent(height: height, hash: hash, block: block, replay: false) { event in
+            invoke("check_block \(height)") { h, message in f(h, event, message) }
+        }
+    }
+
+    /// Tells an observer about a mempool transaction.
+    public func transactionAccepted(txid: [UInt8], fee: Int64, transaction: [UInt8]) -> Outcome {
+        guard let f = image.callbacks.pointee.transaction_accepted else { return .ok }
+        return transaction.withUnsafeBufferPointer { bytes in
+            var event = flux_tx_event()
+            event.struct_size = UInt32(MemoryLayout<flux_tx_event>.size)
+            event.fee = fee
+            withUnsafeMutableBytes(of: &event.txid) { $0.copyBytes(from: txid.prefix(32)) }
+            event.transaction = flux_bytes(data: bytes.baseAddress, len: UInt64(bytes.count))
+            return withUnsafePointer(to: &event) { e in invoke("transaction_accepted") { h, m in f(h, e, m) } }
+        }
+    }
+
+    /// Tells an observer about a new tip.
+    public func tipChanged(height: Int64, hash: [UInt8]) -> Outcome {
+        guard let f = image.callbacks.pointee.tip_changed else { return .ok }
+        var event = flux_tip_event()
+        event.struct_size = UInt32(MemoryLayout<flux_tip_event>.size)
+        event.height = height
+        withUnsafeMutableBytes(of: &event.hash) { $0.copyBytes(from: hash.prefix(32)) }
+        return withUnsafePointer(to: &event) { e in invoke("tip_changed") { h, m in f(h, e, m) } }
+    }
+
+    /// The periodic tick.
+    public func tick(unixMillis: Int64) -> Outcome {
+        guard let f = image.callbacks.pointee.tick else { return .ok }
+        return invoke("tick") { h, m in f(h, unixMillis, m) }
+    }
+
+    /// Calls a registered RPC method: the JSON result, or the error status and message.
+    public func rpcCall(method: String, params: [UInt8]) -> Result<[UInt8], PluginCallError> {
+        guard let f = image.callbacks.pointee.rpc_call else { return .failure(PluginCallError(status: FLUX_ERR_UNSUPPORTED, message: "no rpc_call")) }
+        var result = flux_buffer(data: nil, len: 0)
+        var message = flux_buffer(data: nil, len: 0)
+        let methodBytes = Array(method.utf8)
+        let status: Int32 = methodBytes.withUnsafeBufferPointer { m in
+            params.withUnsafeBufferPointer { p in
+                guard let h = liveHandle() else { return FLUX_ERR_STATE }
+                count { $0.calls += 1 }
+                return f(h, flux_bytes(data: m.baseAddress, len: UInt64(m.count)),
+                         flux_bytes(data: p.baseAddress, len: UInt64(p.count)), &result, &message)
+            }
+        }
+        let output = takeBuffer(&result)
+        let text = takeMessage(&message)
+        guard status == FLUX_OK else {
+            return .failure(PluginCallError(status: status, message: text ?? PluginInstance.statusName(status)))
+        }
+        return .success(output)
+    }
+
+    /// Asks the old build for its state (hot upgrade).
+    public func exportState() -> Result<(version: UInt32, state: [UInt8]), PluginCallError> {
+        guard let f = image.callbacks.pointee.export_state else { return .success((0, [])) }
+        var version: UInt32 = 0
+        var state = flux_buffer(data: nil, len: 0)
+        var message = flux_buffer(data: nil, len: 0)
+        guard let h = liveHandle() else { return .failure(PluginCallError(status: FLUX_ERR_STATE, message: "unloaded")) }
+        let status = f(h, &version, &state, &message)
+        let bytes = takeBuffer(&state)
+        let text = takeMessage(&message)
+        guard status == FLUX_OK else { return .failure(PluginCallError(status: status, message: text ?? "export_state failed")) }
+        return .success((version, bytes))
+    }
+
+    /// Hands the old build's state to this one (hot upgrade).
+    public func importState(version: UInt32, state: [UInt8]) -> Result<Void, PluginCallError> {
+        guard let f = image.callbacks.pointee.import_state else { return .success(()) }
+        var message = flux_buffer(data: nil, len: 0)
+        guard let h = liveHandle() else { return .failure(PluginCallError(status: FLUX_ERR_STATE, message: "unloaded")) }
+        let status = state.withUnsafeBufferPointer { s in
+            f(h, version, flux_bytes(data: s.baseAddress, len: UInt64(s.count)), &message)
+        }
+        let text = takeMessage(&message)
+        guard status == FLUX_OK else { return .failure(PluginCallError(status: status, message: text ?? "import_state failed")) }
+        return .success(())
+    }
+
+    /// Counts an event dropped from a full observer queue.
+    public func countDrop() { count { $0.dropped += 1 } }
+
+    // MARK: Plumbing
+
+    private func liveHandle() -> OpaquePointer? { lock.withLock { handle } }
+
+    private func count(_ body: (inout Counters) -> Void) { lock.withLock { body(&counters) } }
+
+    /// Calls `body` with the live handle and a message buffer, timing it and classifying the status.
+    private func invoke(_ what: String, _ body: (OpaquePointer, UnsafeMutablePointer<flux_buffer>) -> Int32) -> Outcome {
+        guard let h = liveHandle() else { return .fault("\(name) is unloaded") }
+        var message = flux_buffer(data: nil, len: 0)
+        let started = ContinuousClock.now
+        let status = body(h, &message)
+        let elapsed = ContinuousClock.now - started
+        let text = takeMessage(&message)
+        var outcome: Outcome
+        switch status {
+        case FLUX_OK: outcome = .ok
+        case FLUX_ERR_REJECTED: outcome = .rejected(text ?? "rejected by \(name)")
+        default: outcome = .fault("\(what): \(PluginInstance.statusName(status))\(text.map { ": \($0)" } ?? "")")
+        }
+        if elapsed > budget, case .ok = outcome {
+            outcome = .fault("\(what) took \(elapsed), over the budget of \(budget)")
+            count { $0.overruns += 1 }
+        }
+        count { c in
+            c.calls += 1
+            if case let .fault(m) = outcome {
+                c.faults += 1
+                c.lastFault = m
+            }
+        }
+        if case let .fault(m) = outcome { logger.warning("plugin fault: \(m)") }
+        return outcome
+    }
+
+    private func withBlockEvent<T>(height: Int64, hash: [UInt8], block: [UInt8], replay: Bool,
+                                   _ body: (UnsafePointer<flux_block_event>) -> T) -> T {
+        block.withUnsafeBufferPointer { bytes in
+            var event = flux_block_event()
+            event.struct_size = UInt32(MemoryLayout<flux_block_event>.size)
+            event.flags = replay ? UInt32(FLUX_EVENT_REPLAY) : 0
+            event.height = height
+            withUnsafeMutableBytes(of: &event.hash) { $0.copyBytes(from: hash.prefix(32)) }
+            event.block = flux_bytes(data: bytes.baseAddress, len: UInt64(bytes.count))
+            return withUnsafePointer(to: &event) { body($0) }
+        }
+    }
+
+    private func withTransaction<T>(_ transaction: PluginKVTransaction?, _ body: (OpaquePointer?) -> T) -> T {
+        guard let transaction else { return body(nil) }
+        transaction.isOpen = true
+        defer { transaction.isOpen = false }
+        return withExtendedLifetime(transaction) {
+            body(OpaquePointer(Unmanaged.passUnretained(transaction).toOpaque()))
+        }
+    }
+
+    /// Copies and releases a buffer the plugin returned.
+    private func takeBuffer(_ buffer: inout flux_buffer) -> [UInt8] {
+        defer { buffer = flux_buffer(data: nil, len: 0) }
+        guard let data = buffer.data else { return [] }
+        let bytes = Array(UnsafeBufferPointer(start: data, count: Int(min(buffer.len, 64 << 20))))
+        image.callbacks.pointee.free_buffer?(buffer)
+        return bytes
+    }
+
+    private func takeMessage(_ buffer: inout flux_buffer) -> String? {
+        let bytes = takeBuffer(&buffer)
+        return bytes.isEmpty ? nil : String(decoding: bytes.prefix(4096), as: UTF8.self)
+    }
+
+    static func statusName(_ status: Int32) -> String {
+        switch status {
+        case FLUX_OK: "FLUX_OK"
+        case FLUX_ERR_FAILED: "FLUX_ERR_FAILED"
+        case FLUX_ERR_INVALID_ARGUMENT: "FLUX_ERR_INVALID_ARGUMENT"
+        case FLUX_ERR_NOT_FOUND: "FLUX_ERR_NOT_FOUND"
+        case FLUX_ERR_UNSUPPORTED: "FLUX_ERR_UNSUPPORTED"
+        case FLUX_ERR_REJECTED: "FLUX_ERR_REJECTED"
+        case FLUX_ERR_STATE: "FLUX_ERR_STATE"
+        case FLUX_ERR_LIMIT: "FLUX_ERR_LIMIT"
+        default: "status \(status)"
+        }
+    }
+
+    // MARK: Host side of the table (called from PluginHostTable)
+
+    static func from(_ host: OpaquePointer?) -> PluginInstance? {
+        guard let host else { return nil }
+        return Unmanaged<PluginInstance>.fromOpaque(UnsafeRawPointer(host)).takeUnretainedValue()
+    }
+
+    func registerRPC(_ name: String, help: String) -> Int32 {
+        lock.withLock {
+            guard loading else { return FLUX_ERR_STATE }
+            guard PluginImage.isValidName(name) else { return FLUX_ERR_INVALID_ARGUMENT }
+            guard !rpcMethods.contains(where: { $0.name == name }) else { return FLUX_ERR_INVALID_ARGUMENT }
+            rpcMethods.append((name, help))
+            return FLUX_OK
+        }
+    }
+
+    func registerP2P(_ command: String) -> Int32 {
+        lock.withLock {
+            guard loading else { return FLUX_ERR_STATE }
+            guard !command.isEmpty, name.utf8.count + 1 + command.utf8.count <= 12,
+                  command.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else { return FLUX_ERR_LIMIT }
+            p2pCommands.append(command)
+            return FLUX_OK
+        }
+    }
+
+    func setMetric(_ metric: String, value: Double, add: Bool) -> Int32 {
+        guard PluginImage.isValidName(metric), value.isFinite, !add || value >= 0 else { return FLUX_ERR_INVALID_ARGUMENT }
+        lock.withLock { metricValues[metric] = add ? (metricValues[metric] ?? 0) + value : value }
+        return FLUX_OK
+    }
+}
+
+/// A failed plugin call: the ABI status and the plugin's message.
+public struct PluginCallError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The `FLUX_ERR_*` status.
+    public let status: Int32
+    /// The plugin's message.
+    public let message: String
+    /// Creates an error.
+    public init(status: Int32, message: String) {
+        self.status = status
+        self.message = message
+    }
+    public var description: String { "\(PluginInstance.statusName(status)): \(message)" }
+}
