@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "FluxPluginSDK", targets: ["FluxPluginSDK"]),
         // Example plugins, built as shared objects for plugins.toml.
         .library(name: "FluxPluginChainStats", type: .dynamic, targets: ["ChainStatsPlugin"]),
+        .library(name: "FluxPluginAddressIndex", type: .dynamic, targets: ["AddressIndexPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,6 +52,8 @@ let package = Package(
                 path: "Core/FluxPluginHost", swiftSettings: strict),
         // Example plugins (Plugins/): each builds against the SDK only.
         .target(name: "ChainStatsPlugin", dependencies: ["CFluxPlugin"], path: "Plugins/ChainStats"),
+        .target(name: "AddressIndexPlugin", dependencies: ["FluxPluginSDK", "FluxPrimitives", "FluxJSON"],
+                path: "Plugins/AddressIndex", swiftSettings: strict),
 
         // Wire formats: bytes in, typed values out. No storage, no networking.
         .target(name: "FluxPrimitives", dependencies: ["CSodium", "COpenSSL"],
@@ -162,7 +165,7 @@ let package = Package(
                                                             "FluxMempool", "FluxConsensus", "FluxPrimitives", "FluxTestSupport",
                                                             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/FluxNetworkTests", swiftSettings: strict),
-        .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", .product(name: "Logging", package: "swift-log")],
+        .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", "FluxChainFixtures", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxPluginHostTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
                                                          "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "fluxd", "flux-cli"],
