@@ -8,8 +8,10 @@ import FluxStorage
 public final class BlockIndexEntry: @unchecked Sendable {
     /// The block hash.
     public let hash: Hash256
-    /// The header.
-    public let header: BlockHeader
+    /// The header. For an entry accepted from a trusted compact header (below the last checkpoint) the
+    /// Equihash solution is empty until the full header arrives with the block (or a `headers` message); the
+    /// chain then verifies the solution and replaces the header, under its lock. `hash` never changes.
+    public internal(set) var header: BlockHeader
     /// Height (genesis 0).
     public let height: Int
     /// Total work of the chain ending here.
@@ -64,6 +66,13 @@ public final class BlockIndexEntry: @unchecked Sendable {
         if height < 2 { return 0 }
         func invertLowestOne(_ n: Int) -> Int { n & (n - 1) }
         return height & 1 == 1 ? invertLowestOne(invertLowestOne(height - 1)) + 1 : invertLowestOne(height)
+    }
+
+    /// True while the header is a trusted compact one whose Equihash solution has not arrived: its hash is the
+    /// sender's word (vouched for by the checkpoints), not yet checked against a full header.
+    public var lacksSolution: Bool {
+        if case let .work(_, solution) = header.proof { return solution.isEmpty }
+        return false
     }
 
     /// True when this block or an ancestor is known invalid.

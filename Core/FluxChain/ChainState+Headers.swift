@@ -18,7 +18,10 @@ extension ChainState {
     public func acceptHeaders(_ headers: [BlockHeader]) throws(ChainError) -> [BlockIndexEntry] {
         let failures = FailureSlot()
         let params = self.params
-        let indices = headers.indices.filter { !headers[$0].isProofOfNode && entry(headers[$0].hash) == nil }
+        // New headers, and known ones still waiting for their solution (accepted from compact headers).
+        let indices = headers.indices.filter { i in
+            !headers[i].isProofOfNode && (entry(headers[i].hash).map(\.lacksSolution) ?? true)
+        }
         DispatchQueue.concurrentPerform(iterations: indices.count) { i in
             if failures.isSet { return }
             do throws(RejectReason) { try ProofOfWork.checkSolution(headers[indices[i]], params: params) } catch { failures.set(error) }
@@ -34,7 +37,14 @@ extension ChainState {
         let hash = header.hash
         if let existing = index[hash] {
             if existing.isFailed { throw .rejected(RejectReason("duplicate-invalid", "block \(hash) is known invalid")) }
-            return existing
+            guard existing.lacksSolution else { return existing }
+            if TrustedHeader(header: header, hash: hash).header == existing.header {
+                try completeTrustedHeader(existing, with: header, solutionVerified: solutionVerified)
+                return existing
+            }
+            // The compact header claimed this hash with other fields: forget it (and what was built on it) and
+            // take this header as new.
+            try forgetTrustedHeader(existing)
         }
         guard let parent = index[header.previousBlockHash] else {
             throw .rejected(RejectReason("prev-blk-not-found", "parent \(header.previousBlockHash) of \(hash) is unknown"))
@@ -44,8 +54,15 @@ extension ChainState {
         }
         let height = parent.height + 1
         do {
-            try checkHeader(header, hash: hash, parent: parent, height: height, solutionVerified: solutionVerified)
+            try checkHeader(header, hash: hash, parent: parent, height: height,
+                            solution: solutionVerified ? .sizeOnly : .verify)
         } catch { throw .rejected(error) }
+        return try addEntry(header, hash: hash, parent: parent)
+    }
+
+    /// Adds a checked header to the index and persists its entry.
+    func addEntry(_ header: BlockHeader, hash: Hash256, parent: BlockIndexEntry) throws(ChainError) -> BlockIndexEntry {
+        let height = parent.height + 1
         let work: UInt256 = header.isProofOfNode ? UInt256(1) << 40 : UInt256.fromCompact(header.bits).value.workForTarget
         let entry = BlockIndexEntry(hash: hash, header: header, height: height, chainWork: parent.chainWork &+ work,
                                     parent: parent, status: [.headerValid], transactionCount: 0, sequence: nextSequence)
@@ -61,9 +78,20 @@ extension ChainState {
         return entry
     }
 
+    /// How much of a proof-of-work header's Equihash solution `checkHeader` verifies.
+    enum SolutionCheck {
+        /// Verify the solution (and its size at the height).
+        case verify
+        /// The solution was verified already (in parallel): check only its size at the height.
+        case sizeOnly
+        /// The header is a trusted compact one without a solution; `hash` is the sender's and is only checked
+        /// against the target.
+        case trusted
+    }
+
     /// `ContextualCheckBlockHeader` plus the proof checks.
     func checkHeader(_ header: BlockHeader, hash: Hash256, parent: BlockIndexEntry, height: Int,
-                     solutionVerified: Bool) throws(RejectReason) {
+                     solution: SolutionCheck) throws(RejectReason) {
         let pon = params.isProofOfNode(at: height)
         if header.version < ConsensusConstants.minBlockVersion {
             throw RejectReason("bad-version", "block version \(header.version) is below 4")
@@ -89,12 +117,12 @@ extension ChainState {
                 throw RejectReason("time-too-old", "PoN block time \(header.time) is not after its parent's \(parent.header.time)")
             }
         } else {
-            if solutionVerified {
-                try ProofOfWork.checkSolutionSize(header, params: params, height: height)
-            } else {
-                try ProofOfWork.checkSolution(header, params: params, height: height)
+            switch solution {
+            case .verify: try ProofOfWork.checkSolution(header, params: params, height: height)
+            case .sizeOnly: try ProofOfWork.checkSolutionSize(header, params: params, height: height)
+            case .trusted: break
             }
-            try ProofOfWork.checkTarget(header, params: params)
+            try ProofOfWork.checkTarget(hash: hash, bits: header.bits, params: params)
             let mtp = Difficulty.medianTimePast(last: last, ancestors: lookup)
             if header.time <= mtp {
                 throw RejectReason("time-too-old", "block time \(header.time) is not after the median time past \(mtp)")

@@ -46,6 +46,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     var bestHeaderEntry: BlockIndexEntry?
     /// Counters for RPC and metrics.
     public private(set) var messagesReceived = 0
+    /// Messages received per command, over all peers.
+    var receivedByCommand: [String: Int] = [:]
 
     /// Creates the network side for `chain` and `mempool`.
     public init(configuration: NetworkConfiguration, chain: ChainState, mempool: Mempool,
@@ -219,6 +221,10 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     func received(_ message: P2PMessage, from peer: Peer) {
         guard peers[peer.id] != nil else { return }
         messagesReceived += 1
+        // Unknown commands share one counter, so peers cannot grow the table.
+        if case .unknown = message { receivedByCommand["unknown", default: 0] += 1 } else {
+            receivedByCommand[message.command, default: 0] += 1
+        }
         peer.lastMessageAt = Date()
         if case let .version(v) = message {
             handleVersion(v, from: peer)
@@ -267,6 +273,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         guard let v = peer.version else { return }
         logger.info("peer \(peer.id) \(peer.addressDescription) ready: \(v.userAgent) protocol \(v.version) height \(v.startHeight)")
         if v.version >= ProtocolVersion.sendHeaders { peer.send(.sendheaders) }
+        if v.version >= ProtocolVersion.sendCompact { peer.send(.sendcmpct(announce: false, version: 1)) }
         if peer.isOutbound { peer.send(.getaddr) }
         requestHeaders(from: peer)
     }
@@ -304,7 +311,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         case let .getheaders(request): serveHeaders(request, to: peer)
         case let .getblocks(request): serveBlockInventory(request, to: peer)
         case let .headers(headers): handleHeaders(headers, from: peer)
-        case .cmpheaders: break   // only trusted below checkpoints; we request full headers
+        case let .cmpheaders(headers): handleCompactHeaders(headers, from: peer)
         case let .block(block): handleBlock(block, from: peer)
         case let .tx(tx): handleTransaction(tx, from: peer)
         case .mempool:
@@ -348,8 +355,23 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         if !missing.isEmpty { peer.send(.notfound(missing)) }
     }
 
+    /// Answers `getheaders`: up to 160 full headers after the fork point, or, as fluxd does for a peer at
+    /// `ProtocolVersion.cmpHeaders` or later when the first header is below the last checkpoint, up to 2,000
+    /// compact headers (`cmpheaders`), ending at the last checkpoint so the peer can trust every one.
     func serveHeaders(_ request: BlockLocatorMessage, to peer: Peer) {
         let fork = chain.findFork(request.locator)
+        if let version = peer.version?.version, version >= ProtocolVersion.cmpHeaders,
+           let last = chain.params.lastCheckpoint, fork.height + 1 < last.height, chain.entry(at: fork.height + 1) != nil {
+            var compact: [CompactBlockHeader] = []
+            var height = fork.height + 1
+            while compact.count < P2PLimits.maxCompactHeaders, height <= last.height, let e = chain.entry(at: height) {
+                compact.append(CompactBlockHeader(entry: e))
+                if e.hash == request.stop { break }
+                height += 1
+            }
+            peer.send(.cmpheaders(compact))
+            return
+        }
         var headers: [BlockHeader] = []
         var height = fork.height + 1
         while headers.count < P2PLimits.maxHeaders, let e = chain.entry(at: height) {
@@ -396,11 +418,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         }
         do {
             let entries = try chain.acceptHeaders(headers)
-            if let last = entries.last {
-                peer.remember(last.hash)
-                peer.bestKnownHeight = max(peer.bestKnownHeight, Int32(last.height))
-                if bestHeaderEntry == nil || bestHeaderEntry!.chainWork < last.chainWork { bestHeaderEntry = last }
-            }
+            if let last = entries.last { noteHeader(last, from: peer) }
         } catch {
             switch error {
             case let .rejected(reason) where reason.code == "prev-blk-not-found":
@@ -416,6 +434,59 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         }
         if headers.count == P2PLimits.maxHeaders { requestHeaders(from: peer, force: true) }
         downloadBlocks()
+    }
+
+    /// Takes a `cmpheaders` answer: compact headers the peer vouches for by hash, acceptable only at or below
+    /// the last checkpoint (see `ChainState.acceptTrustedHeaders`). Their blocks are then downloaded and fully
+    /// checked. A header above the last checkpoint scores 20 (the ones before it are kept); any other invalid
+    /// header 100. A full batch, or one that reaches the last checkpoint, asks for more.
+    func handleCompactHeaders(_ compact: [CompactBlockHeader], from peer: Peer) {
+        peer.headersRequestedAt = nil
+        guard !compact.isEmpty else {
+            downloadBlocks()
+            return
+        }
+        if compact.count > P2PLimits.maxCompactHeaders {
+            misbehaving(peer, 20, "\(compact.count) compact headers in one message")
+            return
+        }
+        let trusted = compact.map(TrustedHeader.init(compact:))
+        do {
+            let entries = try chain.acceptTrustedHeaders(trusted)
+            if let last = entries.last { noteHeader(last, from: peer) }
+        } catch {
+            if let known = trusted.last(where: { chain.entry($0.hash) != nil }).flatMap({ chain.entry($0.hash) }) {
+                noteHeader(known, from: peer)
+            }
+            switch error {
+            case let .rejected(reason) where reason.code == "prev-blk-not-found":
+                requestHeaders(from: peer, force: true)
+                return
+            case let .rejected(reason) where reason.code == "cmpheader-above-checkpoint":
+                misbehaving(peer, 20, "compact header above the last checkpoint: \(reason)")
+                requestHeaders(from: peer, force: true)
+                downloadBlocks()
+                return
+            case let .rejected(reason):
+                misbehaving(peer, 100, "invalid compact header: \(reason)")
+                return
+            default:
+                logger.error("storing compact headers failed: \(error)")
+                return
+            }
+        }
+        let lastCheckpoint = chain.params.lastCheckpoint?.height ?? 0
+        if compact.count == P2PLimits.maxCompactHeaders || (bestHeaderEntry?.height ?? 0) >= lastCheckpoint {
+            requestHeaders(from: peer, force: true)
+        }
+        downloadBlocks()
+    }
+
+    /// Records that `peer` has the header `entry` (and its ancestors), and whether it is the best known.
+    func noteHeader(_ entry: BlockIndexEntry, from peer: Peer) {
+        peer.remember(entry.hash)
+        peer.bestKnownHeight = max(peer.bestKnownHeight, Int32(entry.height))
+        if bestHeaderEntry == nil || bestHeaderEntry!.chainWork < entry.chainWork { bestHeaderEntry = entry }
     }
 
     /// Requests missing blocks of the best header chain, spread over ready peers.
@@ -480,6 +551,9 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             }
         }
         if bestHeaderEntry == nil, let e = chain.entry(hash) { bestHeaderEntry = e }
+        // A block can replace a trusted entry whose compact header lied about its fields (and forget the entries
+        // built on it): then find the best header again.
+        if let best = bestHeaderEntry, chain.entry(best.hash) !== best { bestHeaderEntry = chain.bestHeader }
         downloadBlocks()
         reportProgress()
     }
@@ -646,6 +720,14 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
 
     /// The number of connections.
     public func connectionCount() async -> Int { await peerInfo().count }
+
+    /// How many messages of each command (`headers`, `cmpheaders`, `block`, ...) arrived from all peers; commands
+    /// this node does not know count as "unknown".
+    public func receivedMessageCounts() async -> [String: Int] {
+        await withCheckedContinuation { done in
+            queue.async { done.resume(returning: self.receivedByCommand) }
+        }
+    }
 
     /// Banned hosts and until when.
     public var banned: [(host: String, until: Date)] { bans.entries }

@@ -16,6 +16,11 @@ public struct ChainBatch: Sendable {
         writeBatch.put(.blockIndex, key: { $0.writeHash(r.hash) }, value: { r.encodeRecord(to: &$0) })
     }
 
+    /// Deletes the block index record of `hash` (an entry the chain forgets).
+    public mutating func deleteIndex(_ hash: Hash256) {
+        writeBatch.delete(.blockIndex, key: { $0.writeHash(hash) })
+    }
+
     /// Stores a block body (wire serialization) under `hash`.
     public mutating func putBlock(_ b: Block, hash: Hash256) {
         writeBatch.put(.blocks, key: { $0.writeHash(hash) }, value: { b.encode(to: &$0) })

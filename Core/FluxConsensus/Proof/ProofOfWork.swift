@@ -56,9 +56,14 @@ public enum ProofOfWork {
 
     /// `CheckProofOfWork`: the header hash must not exceed the target in `bits`. Regtest skips it, as fluxd does.
     public static func checkTarget(_ header: BlockHeader, params: ChainParameters) throws(RejectReason) {
+        try checkTarget(hash: header.hash, bits: header.bits, params: params)
+    }
+
+    /// `CheckProofOfWork` for a block known by its hash only (a compact header trusted below a checkpoint,
+    /// whose solution is missing): `hash` must not exceed the target in `bits`. Regtest skips it.
+    public static func checkTarget(hash: Hash256, bits: UInt32, params: ChainParameters) throws(RejectReason) {
         if params.skipsProofOfWorkTargetCheck { return }
-        let target = try target(bits: header.bits, limit: UInt256(params.powLimit.target))
-        let hash = header.hash
+        let target = try target(bits: bits, limit: UInt256(params.powLimit.target))
         if target < UInt256(hash) {
             throw RejectReason("high-hash", "block hash \(hash) is above the target \(target)")
         }
