@@ -41,6 +41,8 @@ public final class Node: @unchecked Sendable {
     public private(set) var p2pPort = 0
     public private(set) var rpcPorts: [Int] = []
     let miningLock = NSLock()
+    /// Whether `stop` has begun (later calls return at once).
+    let stopping = NIOLockedValueBox(false)
     /// Whether `stop` has closed the chain.
     let closed = NIOLockedValueBox(false)
     /// The payee of block templates, chosen on first use.
@@ -134,6 +136,11 @@ public final class Node: @unchecked Sendable {
     /// than once; the node cannot be started again.
     public func stop() async {
         shutdown.trigger()
+        let first = stopping.withLockedValue { started -> Bool in
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
         await metricsServer?.stop()
         await rpc.stop()
         await network.stop()

@@ -11,131 +11,132 @@ import Testing
 /// Several nodes on loopback: sync, reorganisation across a partition, and hostile peers.
 @Suite(.serialized) struct MultiNodeTests {
     @Test func lateJoinerSyncsALongChainAcrossTheProofOfNodeSwitch() async throws {
-        let upgrades = ["-upgradeheight=acadia:20", "-upgradeheight=pon:150"]
-        let miner = try await startNode(upgrades)
-        defer { Task { await miner.stop() } }
-        _ = try miner.mineBlocks(200, to: burnScript)
-        #expect(miner.chain.height == 200)
-        let joiner = try await startNode(upgrades + ["-connect=127.0.0.1:\(miner.p2pPort)"])
-        defer { Task { await joiner.stop() } }
-        let synced = await eventually(60) { joiner.chain.tip.hash == miner.chain.tip.hash }
-        #expect(synced, "joiner at \(joiner.chain.height), miner at \(miner.chain.height)")
-        // The RPC answers agree.
-        let a = try await rpcClient(miner).call("getbestblockhash")
-        let b = try await rpcClient(joiner).call("getbestblockhash")
-        #expect(a == b)
-        // New blocks are relayed as they are mined.
-        _ = try miner.mineBlocks(3, to: burnScript)
-        #expect(await eventually(30) { joiner.chain.height == 203 })
+        try await withTestNodes { nodes in
+            let upgrades = ["-upgradeheight=acadia:20", "-upgradeheight=pon:150"]
+            let miner = try await nodes.start(upgrades)
+            _ = try miner.mineBlocks(200, to: burnScript)
+            #expect(miner.chain.height == 200)
+            let joiner = try await nodes.start(upgrades + ["-connect=127.0.0.1:\(miner.p2pPort)"])
+            let synced = await eventually(60) { joiner.chain.tip.hash == miner.chain.tip.hash }
+            #expect(synced, "joiner at \(joiner.chain.height), miner at \(miner.chain.height)")
+            // The RPC answers agree.
+            let a = try await rpcClient(miner).call("getbestblockhash")
+            let b = try await rpcClient(joiner).call("getbestblockhash")
+            #expect(a == b)
+            // New blocks are relayed as they are mined.
+            _ = try miner.mineBlocks(3, to: burnScript)
+            #expect(await eventually(30) { joiner.chain.height == 203 })
+        }
     }
 
     @Test func partitionedMinersReorganiseToTheHeavierChainWhenJoined() async throws {
-        let a = try await startNode()
-        defer { Task { await a.stop() } }
-        let b = try await startNode()
-        defer { Task { await b.stop() } }
-        _ = try a.mineBlocks(5, to: burnScript)
-        _ = try b.mineBlocks(9, to: burnScript)
-        let forkTipA = a.chain.tip.hash
-        #expect(a.chain.tip.hash != b.chain.tip.hash)
-        a.network.addNode("127.0.0.1:\(b.p2pPort)")
-        #expect(await eventually(30) { a.chain.tip.hash == b.chain.tip.hash })
-        #expect(a.chain.height == 9)
-        #expect(a.chain.entry(forkTipA).map { !a.chain.isActive($0) } == true)
-        // Both keep going on the common chain: a block mined by `a` reaches `b`.
-        _ = try a.mineBlocks(1, to: burnScript)
-        #expect(await eventually(30) { b.chain.height == 10 && b.chain.tip.hash == a.chain.tip.hash })
+        try await withTestNodes { nodes in
+            let a = try await nodes.start()
+            let b = try await nodes.start()
+            _ = try a.mineBlocks(5, to: burnScript)
+            _ = try b.mineBlocks(9, to: burnScript)
+            let forkTipA = a.chain.tip.hash
+            #expect(a.chain.tip.hash != b.chain.tip.hash)
+            a.network.addNode("127.0.0.1:\(b.p2pPort)")
+            #expect(await eventually(30) { a.chain.tip.hash == b.chain.tip.hash })
+            #expect(a.chain.height == 9)
+            #expect(a.chain.entry(forkTipA).map { !a.chain.isActive($0) } == true)
+            // Both keep going on the common chain: a block mined by `a` reaches `b`.
+            _ = try a.mineBlocks(1, to: burnScript)
+            #expect(await eventually(30) { b.chain.height == 10 && b.chain.tip.hash == a.chain.tip.hash })
+        }
     }
 
     @Test func peersSendingGarbageOrInvalidBlocksAreBannedWhileOthersKeepWorking() async throws {
-        let node = try await startNode()
-        defer { Task { await node.stop() } }
-        let friend = try await startNode(["-connect=127.0.0.1:\(node.p2pPort)"])
-        defer { Task { await friend.stop() } }
-        #expect(await eventually(30) { await node.network.connectionCount() == 1 })
-        let magic = node.params.messageStart
+        try await withTestNodes { nodes in
+            let node = try await nodes.start()
+            let friend = try await nodes.start(["-connect=127.0.0.1:\(node.p2pPort)"])
+            #expect(await eventually(30) { await node.network.connectionCount() == 1 })
+            let magic = node.params.messageStart
 
-        // Wrong magic: dropped at once.
-        let garbage = try RawPeer(port: node.p2pPort, magic: magic)
-        garbage.sendRaw(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8) + [UInt8](repeating: 0xff, count: 64))
-        #expect(await garbage.waitForClose())
+            // Wrong magic: dropped at once.
+            let garbage = try RawPeer(port: node.p2pPort, magic: magic)
+            garbage.sendRaw(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8) + [UInt8](repeating: 0xff, count: 64))
+            #expect(await garbage.waitForClose())
 
-        // Oversized length field: refused before the payload is buffered.
-        node.network.unban("127.0.0.1")
-        let oversized = try RawPeer(port: node.p2pPort, magic: magic)
-        var header = magic + Array("block".utf8) + [UInt8](repeating: 0, count: 7)
-        header += [0xff, 0xff, 0xff, 0x7f] + [0, 0, 0, 0]
-        oversized.sendRaw(header)
-        #expect(await oversized.waitForClose())
-        #expect(node.network.isBanned("127.0.0.1"))
+            // Oversized length field: refused before the payload is buffered.
+            node.network.unban("127.0.0.1")
+            let oversized = try RawPeer(port: node.p2pPort, magic: magic)
+            var header = magic + Array("block".utf8) + [UInt8](repeating: 0, count: 7)
+            header += [0xff, 0xff, 0xff, 0x7f] + [0, 0, 0, 0]
+            oversized.sendRaw(header)
+            #expect(await oversized.waitForClose())
+            #expect(node.network.isBanned("127.0.0.1"))
 
-        // An invalid block (bad merkle root) after a proper handshake: banned.
-        node.network.unban("127.0.0.1")
-        // A block mined elsewhere on the same genesis, its coinbase then inflated: the header (and its Equihash
-        // solution) is valid, the merkle root no longer matches.
-        let forger = try await startNode()
-        let good = try forger.mineBlocks(1, to: burnScript)[0]
-        var bad = try #require(try forger.chain.block(good))
-        await forger.stop()
-        bad.transactions[0].outputs[0].value = bad.transactions[0].outputs[0].value + Amount(units: 1)
-        let liar = try RawPeer(port: node.p2pPort, magic: magic)
-        try liar.handshake()
-        try liar.send(.block(bad))
-        #expect(await liar.waitForClose())
-        #expect(node.network.isBanned("127.0.0.1"))
+            // An invalid block (bad merkle root) after a proper handshake: banned.
+            node.network.unban("127.0.0.1")
+            // A block mined elsewhere on the same genesis, its coinbase then inflated: the header (and its Equihash
+            // solution) is valid, the merkle root no longer matches.
+            let forger = try await nodes.start()
+            let good = try forger.mineBlocks(1, to: burnScript)[0]
+            var bad = try #require(try forger.chain.block(good))
+            await forger.stop()
+            bad.transactions[0].outputs[0].value = bad.transactions[0].outputs[0].value + Amount(units: 1)
+            let liar = try RawPeer(port: node.p2pPort, magic: magic)
+            try liar.handshake()
+            try liar.send(.block(bad))
+            #expect(await liar.waitForClose())
+            #expect(node.network.isBanned("127.0.0.1"))
 
-        // The honest peer is still connected and still gets blocks.
-        _ = try node.mineBlocks(2, to: burnScript)
-        #expect(await eventually(30) { friend.chain.tip.hash == node.chain.tip.hash })
-        #expect(node.chain.entry(at: 1)?.hash != bad.hash)
+            // The honest peer is still connected and still gets blocks.
+            _ = try node.mineBlocks(2, to: burnScript)
+            #expect(await eventually(30) { friend.chain.tip.hash == node.chain.tip.hash })
+            #expect(node.chain.entry(at: 1)?.hash != bad.hash)
+        }
     }
 }
 
 /// What the network keeps across restarts, and peers that never speak.
 @Suite(.serialized) struct PeerHygieneTests {
     @Test func bansAndKnownAddressesSurviveARestart() async throws {
-        let dir = ChainBuilderDirectory.make()
-        let other = try await startNode()
-        defer { Task { await other.stop() } }
-        let first = try await startNode(["-addnode=127.0.0.1:\(other.p2pPort)"], directory: dir)
-        #expect(await eventually(30) { await first.network.connectionCount() == 1 })
-        // A peer with the wrong magic gets 127.0.0.1 banned; our outbound connection is not affected.
-        let garbage = try RawPeer(port: first.p2pPort, magic: [1, 2, 3, 4])
-        try garbage.handshake()
-        #expect(await garbage.waitForClose())
-        #expect(first.network.isBanned("127.0.0.1"))
-        await first.stop()
+        try await withTestNodes { nodes in
+            let dir = ChainBuilderDirectory.make()
+            let other = try await nodes.start()
+            let first = try await nodes.start(["-addnode=127.0.0.1:\(other.p2pPort)"], directory: dir)
+            #expect(await eventually(30) { await first.network.connectionCount() == 1 })
+            // A peer with the wrong magic gets 127.0.0.1 banned; our outbound connection is not affected.
+            let garbage = try RawPeer(port: first.p2pPort, magic: [1, 2, 3, 4])
+            try garbage.handshake()
+            #expect(await garbage.waitForClose())
+            #expect(first.network.isBanned("127.0.0.1"))
+            await first.stop()
 
-        // Restart without -addnode: the ban is still there and the address book brings the peer back.
-        let node = try await startNode([], directory: dir)
-        defer { Task { await node.stop() } }
-        #expect(node.network.isBanned("127.0.0.1"))
-        node.network.unban("127.0.0.1")
-        #expect(await eventually(30) { await node.network.peerInfo().contains { $0.address == "127.0.0.1:\(other.p2pPort)" } })
+            // Restart without -addnode: the ban is still there and the address book brings the peer back.
+            let node = try await nodes.start([], directory: dir)
+            #expect(node.network.isBanned("127.0.0.1"))
+            node.network.unban("127.0.0.1")
+            #expect(await eventually(30) { await node.network.peerInfo().contains { $0.address == "127.0.0.1:\(other.p2pPort)" } })
+        }
     }
 
     @Test func silentPeersAreDroppedAfterThePeerTimeout() async throws {
-        let node = try await startNode(["-peertimeout=1"])
-        defer { Task { await node.stop() } }
-        let silent = try RawPeer(port: node.p2pPort, magic: node.params.messageStart)
-        let start = Date()
-        #expect(await silent.waitForClose())
-        #expect(Date().timeIntervalSince(start) < 8)
-        #expect(!node.network.isBanned("127.0.0.1"))
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-peertimeout=1"])
+            let silent = try RawPeer(port: node.p2pPort, magic: node.params.messageStart)
+            let start = Date()
+            #expect(await silent.waitForClose())
+            #expect(Date().timeIntervalSince(start) < 8)
+            #expect(!node.network.isBanned("127.0.0.1"))
+        }
     }
 }
 
 /// `-maxconnections` as bitcoind splits it: eight outbound slots, the rest inbound.
 @Suite struct ConnectionLimitTests {
     @Test func inboundConnectionsBeyondTheLimitAreRefused() async throws {
-        let node = try await startNode(["-maxconnections=9"])   // 8 outbound + 1 inbound
-        defer { Task { await node.stop() } }
-        let first = try await startNode(["-connect=127.0.0.1:\(node.p2pPort)"])
-        defer { Task { await first.stop() } }
-        #expect(await eventually(30) { (await first.network.peerInfo()).first?.version != 0 && node.network.connectionCountNow == 1 })
-        let second = try RawPeer(port: node.p2pPort, magic: node.params.messageStart)
-        #expect(await second.waitForClose())
-        #expect(node.network.connectionCountNow == 1)
-        #expect(!node.network.isBanned("127.0.0.1"))
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-maxconnections=9"])   // 8 outbound + 1 inbound
+            let first = try await nodes.start(["-connect=127.0.0.1:\(node.p2pPort)"])
+            #expect(await eventually(30) { (await first.network.peerInfo()).first?.version != 0 && node.network.connectionCountNow == 1 })
+            let second = try RawPeer(port: node.p2pPort, magic: node.params.messageStart)
+            #expect(await second.waitForClose())
+            #expect(node.network.connectionCountNow == 1)
+            #expect(!node.network.isBanned("127.0.0.1"))
+        }
     }
 }

@@ -11,164 +11,171 @@ import Testing
 /// The node's JSON-RPC as bitcoind/fluxd clients use it, over real HTTP on loopback.
 @Suite(.serialized) struct NodeRPCTests {
     @Test func blockchainCallsAfterGenerate() async throws {
-        let node = try await startNode(["-upgradeheight=acadia:5"])
-        defer { Task { await node.stop() } }
-        let rpc = rpcClient(node)
-        let hashes = try await rpc.call("generate", params: [12])
-        #expect(hashes.arrayValue?.count == 12)
-        #expect(try await rpc.call("getblockcount") == .int(12))
-        let best = try await rpc.call("getbestblockhash")
-        #expect(try await rpc.call("getblockhash", params: [12]) == best)
-        #expect(hashes.arrayValue?.last == best)
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-upgradeheight=acadia:5"])
+            let rpc = rpcClient(node)
+            let hashes = try await rpc.call("generate", params: [12])
+            #expect(hashes.arrayValue?.count == 12)
+            #expect(try await rpc.call("getblockcount") == .int(12))
+            let best = try await rpc.call("getbestblockhash")
+            #expect(try await rpc.call("getblockhash", params: [12]) == best)
+            #expect(hashes.arrayValue?.last == best)
 
-        let info = try await rpc.call("getblockchaininfo")
-        #expect(info["chain"] == "regtest")
-        #expect(info["blocks"] == .int(12))
-        #expect(info["bestblockhash"] == best)
+            let info = try await rpc.call("getblockchaininfo")
+            #expect(info["chain"] == "regtest")
+            #expect(info["blocks"] == .int(12))
+            #expect(info["bestblockhash"] == best)
 
-        // getblock at the three verbosities agree with each other and with the stored block.
-        let raw = try #require(try await rpc.call("getblock", params: [best, 0]).stringValue)
-        let block = try Block(serialized: try #require(Hex.decode(raw)))
-        #expect(block.hash.description == best.stringValue)
-        let v1 = try await rpc.call("getblock", params: [best, 1])
-        #expect(v1["height"] == .int(12))
-        #expect(v1["tx"]?.arrayValue?.first == .string(block.transactions[0].txid.description))
-        let v2 = try await rpc.call("getblock", params: [best, 2])
-        #expect(v2["tx"]?.arrayValue?.first?["txid"] == .string(block.transactions[0].txid.description))
-        let header = try await rpc.call("getblockheader", params: [best])
-        #expect(header["height"] == .int(12))
-        #expect(header["previousblockhash"] == .string(block.header.previousBlockHash.description))
-        let headerHex = try #require(try await rpc.call("getblockheader", params: [best, false]).stringValue)
-        #expect(headerHex == Hex.encode(block.header.serialized))
+            // getblock at the three verbosities agree with each other and with the stored block.
+            let raw = try #require(try await rpc.call("getblock", params: [best, 0]).stringValue)
+            let block = try Block(serialized: try #require(Hex.decode(raw)))
+            #expect(block.hash.description == best.stringValue)
+            let v1 = try await rpc.call("getblock", params: [best, 1])
+            #expect(v1["height"] == .int(12))
+            #expect(v1["tx"]?.arrayValue?.first == .string(block.transactions[0].txid.description))
+            let v2 = try await rpc.call("getblock", params: [best, 2])
+            #expect(v2["tx"]?.arrayValue?.first?["txid"] == .string(block.transactions[0].txid.description))
+            let header = try await rpc.call("getblockheader", params: [best])
+            #expect(header["height"] == .int(12))
+            #expect(header["previousblockhash"] == .string(block.header.previousBlockHash.description))
+            let headerHex = try #require(try await rpc.call("getblockheader", params: [best, false]).stringValue)
+            #expect(headerHex == Hex.encode(block.header.serialized))
 
-        // The coinbase output is in the UTXO set; gettxoutsetinfo covers it.
-        let out = try await rpc.call("gettxout", params: [.string(block.transactions[0].txid.description), 0])
-        #expect(out["confirmations"] == .int(1))
-        #expect(out["coinbase"] == .bool(true))
-        let set = try await rpc.call("gettxoutsetinfo")
-        #expect(set["height"] == .int(12))
-        #expect(set["hash_serialized"]?.stringValue?.count == 64)
+            // The coinbase output is in the UTXO set; gettxoutsetinfo covers it.
+            let out = try await rpc.call("gettxout", params: [.string(block.transactions[0].txid.description), 0])
+            #expect(out["confirmations"] == .int(1))
+            #expect(out["coinbase"] == .bool(true))
+            let set = try await rpc.call("gettxoutsetinfo")
+            #expect(set["height"] == .int(12))
+            #expect(set["hash_serialized"]?.stringValue?.count == 64)
 
-        // invalidateblock / reconsiderblock move the tip back and forth.
-        _ = try await rpc.call("invalidateblock", params: [best])
-        #expect(try await rpc.call("getblockcount") == .int(11))
-        _ = try await rpc.call("reconsiderblock", params: [best])
-        #expect(try await rpc.call("getbestblockhash") == best)
-        #expect(try await rpc.call("verifychain") == .bool(true))
+            // invalidateblock / reconsiderblock move the tip back and forth.
+            _ = try await rpc.call("invalidateblock", params: [best])
+            #expect(try await rpc.call("getblockcount") == .int(11))
+            _ = try await rpc.call("reconsiderblock", params: [best])
+            #expect(try await rpc.call("getbestblockhash") == best)
+            #expect(try await rpc.call("verifychain") == .bool(true))
+        }
     }
 
     @Test func walletSendsAndTheTransactionIsMined() async throws {
-        let node = try await startNode(["-upgradeheight=acadia:5"])
-        defer { Task { await node.stop() } }
-        let rpc = rpcClient(node)
-        let address = try #require(try await rpc.call("getnewaddress").stringValue)
-        #expect(try await rpc.call("validateaddress", params: [.string(address)])["ismine"] == .bool(true))
-        _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
-        let balance = try #require(try await rpc.call("getbalance").doubleValue)
-        #expect(balance > 0)
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-upgradeheight=acadia:5"])
+            let rpc = rpcClient(node)
+            let address = try #require(try await rpc.call("getnewaddress").stringValue)
+            #expect(try await rpc.call("validateaddress", params: [.string(address)])["ismine"] == .bool(true))
+            _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
+            let balance = try #require(try await rpc.call("getbalance").doubleValue)
+            #expect(balance > 0)
 
-        let other = try await startNode(["-upgradeheight=acadia:5"])
-        defer { Task { await other.stop() } }
-        let otherAddress = try #require(try await rpcClient(other).call("getnewaddress").stringValue)
-        let txid = try await rpc.call("sendtoaddress", params: [.string(otherAddress), .double(12.5)])
-        let pool = try #require(try await rpc.call("getrawmempool").arrayValue)
-        #expect(pool == [txid])
-        #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
-        let rawTx = try #require(try await rpc.call("getrawtransaction", params: [txid]).stringValue)
-        let decoded = try await rpc.call("decoderawtransaction", params: [.string(rawTx)])
-        #expect(decoded["txid"] == txid)
-        #expect(decoded["version"] == .int(4))
-        // Sending it again while it is pooled just returns its id (as bitcoind/zcashd do).
-        #expect(try await rpc.call("sendrawtransaction", params: [.string(rawTx)]) == txid)
+            let other = try await nodes.start(["-upgradeheight=acadia:5"])
+            let otherAddress = try #require(try await rpcClient(other).call("getnewaddress").stringValue)
+            let txid = try await rpc.call("sendtoaddress", params: [.string(otherAddress), .double(12.5)])
+            let pool = try #require(try await rpc.call("getrawmempool").arrayValue)
+            #expect(pool == [txid])
+            #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
+            let rawTx = try #require(try await rpc.call("getrawtransaction", params: [txid]).stringValue)
+            let decoded = try await rpc.call("decoderawtransaction", params: [.string(rawTx)])
+            #expect(decoded["txid"] == txid)
+            #expect(decoded["version"] == .int(4))
+            // Sending it again while it is pooled just returns its id (as bitcoind/zcashd do).
+            #expect(try await rpc.call("sendrawtransaction", params: [.string(rawTx)]) == txid)
 
-        _ = try await rpc.call("generate", params: [1])
-        #expect(try await rpc.call("getrawmempool").arrayValue?.isEmpty == true)
-        let verbose = try await rpc.call("getrawtransaction", params: [txid, 1])
-        #expect(verbose["confirmations"] == .int(1))
-        #expect(await rpcErrorCode { try await rpc.call("sendrawtransaction", params: [.string(rawTx)]) }
-                == RPCError.Code.verifyAlreadyInChain)
-        let paid = try #require(verbose["vout"]?.arrayValue?.first {
-            $0["scriptPubKey"]?["addresses"]?.arrayValue?.contains(.string(otherAddress)) == true
-        })
-        #expect(paid["value"]?.doubleValue == 12.5)
+            _ = try await rpc.call("generate", params: [1])
+            #expect(try await rpc.call("getrawmempool").arrayValue?.isEmpty == true)
+            let verbose = try await rpc.call("getrawtransaction", params: [txid, 1])
+            #expect(verbose["confirmations"] == .int(1))
+            #expect(await rpcErrorCode { try await rpc.call("sendrawtransaction", params: [.string(rawTx)]) }
+                    == RPCError.Code.verifyAlreadyInChain)
+            let paid = try #require(verbose["vout"]?.arrayValue?.first {
+                $0["scriptPubKey"]?["addresses"]?.arrayValue?.contains(.string(otherAddress)) == true
+            })
+            #expect(paid["value"]?.doubleValue == 12.5)
 
-        // The receiving wallet's key round-trips through dumpprivkey / importprivkey.
-        let wif = try #require(try await rpcClient(other).call("dumpprivkey", params: [.string(otherAddress)]).stringValue)
-        _ = try await rpc.call("importprivkey", params: [.string(wif), "", false])
-        #expect(try await rpc.call("validateaddress", params: [.string(otherAddress)])["ismine"] == .bool(true))
+            // The receiving wallet's key round-trips through dumpprivkey / importprivkey.
+            let wif = try #require(try await rpcClient(other).call("dumpprivkey", params: [.string(otherAddress)]).stringValue)
+            _ = try await rpc.call("importprivkey", params: [.string(wif), "", false])
+            #expect(try await rpc.call("validateaddress", params: [.string(otherAddress)])["ismine"] == .bool(true))
+        }
     }
 
     @Test func refusesBadCredentialsAndMalformedRequests() async throws {
-        let node = try await startNode(["-rpcuser=alice", "-rpcpassword=secret"])
-        defer { Task { await node.stop() } }
-        var config = RPCClientConfiguration()
-        config.port = node.rpcPorts[0]
-        config.user = "alice"
-        config.password = "wrong"
-        #expect(await rpcFailure { try await RPCClient(configuration: config).call("getblockcount") } == .http(status: 401, body: ""))
-        config.password = "secret"
-        let client = RPCClient(configuration: config)
-        #expect(try await client.call("getblockcount") == .int(0))
-        // The cookie works alongside the configured password.
-        #expect(try await rpcClient(node).call("getblockcount") == .int(0))
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-rpcuser=alice", "-rpcpassword=secret"])
+            var config = RPCClientConfiguration()
+            config.port = node.rpcPorts[0]
+            config.user = "alice"
+            config.password = "wrong"
+            let wrong = RPCClient(configuration: config)
+            #expect(await rpcFailure { try await wrong.call("getblockcount") } == .http(status: 401, body: ""))
+            config.password = "secret"
+            let client = RPCClient(configuration: config)
+            #expect(try await client.call("getblockcount") == .int(0))
+            // The cookie works alongside the configured password.
+            #expect(try await rpcClient(node).call("getblockcount") == .int(0))
 
-        #expect(await rpcErrorCode { try await client.call("nosuchmethod") } == RPCError.Code.methodNotFound)
-        let typeCode = await rpcErrorCode { try await client.call("getblockhash", params: ["not a number"]) }
-        #expect(typeCode == RPCError.Code.typeError || typeCode == RPCError.Code.invalidParameter)
-        #expect(await rpcErrorCode { try await client.call("getblockhash", params: [99]) } == RPCError.Code.invalidParameter)
+            #expect(await rpcErrorCode { try await client.call("nosuchmethod") } == RPCError.Code.methodNotFound)
+            let typeCode = await rpcErrorCode { try await client.call("getblockhash", params: ["not a number"]) }
+            let typeFailure = await rpcFailure { try await client.call("getblockhash", params: ["not a number"]) }
+            #expect(typeCode == RPCError.Code.typeError || typeCode == RPCError.Code.invalidParameter,
+                    "\(String(describing: typeFailure))")
+            #expect(await rpcErrorCode { try await client.call("getblockhash", params: [99]) } == RPCError.Code.invalidParameter)
 
-        // Malformed JSON and an oversized body get HTTP errors; the server keeps answering.
-        let auth = "Authorization: Basic " + Data("alice:secret".utf8).base64EncodedString()
-        let bad = try await rawHTTP(port: node.rpcPorts[0], "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 9\r\n\r\n{\"method\"")
-        #expect(bad.hasPrefix("HTTP/1.1 500"))
-        #expect(bad.contains("-32700"))
-        let huge = try await rawHTTP(port: node.rpcPorts[0],
-                               "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 999999999\r\n\r\n{}")
-        #expect(huge.hasPrefix("HTTP/1.1 413"))
-        #expect(try await client.call("getblockcount") == .int(0))
+            // Malformed JSON and an oversized body get HTTP errors; the server keeps answering.
+            let auth = "Authorization: Basic " + Data("alice:secret".utf8).base64EncodedString()
+            let bad = try await rawHTTP(port: node.rpcPorts[0], "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 9\r\n\r\n{\"method\"")
+            #expect(bad.hasPrefix("HTTP/1.1 500"))
+            #expect(bad.contains("-32700"))
+            let huge = try await rawHTTP(port: node.rpcPorts[0],
+                                   "POST / HTTP/1.1\r\nHost: x\r\n\(auth)\r\nContent-Length: 999999999\r\n\r\n{}")
+            #expect(huge.hasPrefix("HTTP/1.1 413"))
+            #expect(try await client.call("getblockcount") == .int(0))
+        }
     }
 
     @Test func prometheusMetricsReportHeightPeersAndValidation() async throws {
-        let node = try await startNode(["-metricsport=0"])
-        defer { Task { await node.stop() } }
-        _ = try node.mineBlocks(3, to: burnScript)
-        let port = try #require(node.metricsPort)
-        let text = try await rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(text.hasPrefix("HTTP/1.1 200"))
-        #expect(text.contains("\nflux_block_height 3.0\n"))
-        #expect(text.contains("\nflux_peers 0.0\n"))
-        #expect(text.contains("\nflux_blocks_connected_total 3.0\n"))
-        #expect(text.contains("flux_block_validation_seconds_total"))
-        #expect(try await rawHTTP(port: port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n").hasPrefix("HTTP/1.1 404"))
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-metricsport=0"])
+            _ = try node.mineBlocks(3, to: burnScript)
+            let port = try #require(node.metricsPort)
+            let text = try await rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(text.hasPrefix("HTTP/1.1 200"))
+            #expect(text.contains("\nflux_block_height 3.0\n"))
+            #expect(text.contains("\nflux_peers 0.0\n"))
+            #expect(text.contains("\nflux_blocks_connected_total 3.0\n"))
+            #expect(text.contains("flux_block_validation_seconds_total"))
+            #expect(try await rawHTTP(port: port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n").hasPrefix("HTTP/1.1 404"))
+        }
     }
 
     @Test func fluxCliCallsTheNodeWithItsCookie() async throws {
-        let dir = ChainBuilderDirectory.make()
-        let node = try await startNode(directory: dir)
-        defer { Task { await node.stop() } }
-        let port = String(node.rpcPorts[0])
-        let count = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockcount"])
-        #expect(count.status == 0)
-        #expect(count.stdout == "0\n")
-        let generated = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "generate", "2"])
-        #expect(generated.status == 0)
-        #expect(node.chain.height == 2)
-        let hash = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockhash", "2"])
-        #expect(hash.stdout == node.chain.tip.hash.description + "\n")
-        let header = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockheader",
-                                              node.chain.tip.hash.description])
-        #expect(header.status == 0)
-        #expect(header.stdout.contains("\"height\": 2"))
-        let unknown = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "nosuchmethod"])
-        #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("error code: -32601"))
-        let usage = try await runTool("flux-cli", ["-regtest", "-bogusoption", "getblockcount"])
-        #expect(usage.status == 2)
-        #expect(usage.stderr.contains("bogusoption"))
-        let noNode = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=1", "-rpcpassword=x", "-rpcuser=u",
-                                              "getblockcount"])
-        #expect(noNode.status == 1)
-        #expect(noNode.stderr.contains("Could not connect"))
+        try await withTestNodes { nodes in
+            let dir = ChainBuilderDirectory.make()
+            let node = try await nodes.start(directory: dir)
+            let port = String(node.rpcPorts[0])
+            let count = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockcount"])
+            #expect(count.status == 0)
+            #expect(count.stdout == "0\n")
+            let generated = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "generate", "2"])
+            #expect(generated.status == 0)
+            #expect(node.chain.height == 2)
+            let hash = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockhash", "2"])
+            #expect(hash.stdout == node.chain.tip.hash.description + "\n")
+            let header = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "getblockheader",
+                                                  node.chain.tip.hash.description])
+            #expect(header.status == 0)
+            #expect(header.stdout.contains("\"height\": 2"))
+            let unknown = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)", "nosuchmethod"])
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("error code: -32601"))
+            let usage = try await runTool("flux-cli", ["-regtest", "-bogusoption", "getblockcount"])
+            #expect(usage.status == 2)
+            #expect(usage.stderr.contains("bogusoption"))
+            let noNode = try await runTool("flux-cli", ["-regtest", "-datadir=\(dir)", "-rpcport=1", "-rpcpassword=x", "-rpcuser=u",
+                                                  "getblockcount"])
+            #expect(noNode.status == 1)
+            #expect(noNode.stderr.contains("Could not connect"))
+        }
     }
 }
 
@@ -262,109 +269,112 @@ private func runToolBlocking(_ name: String, _ arguments: [String]) throws -> (s
 /// control calls.
 @Suite(.serialized) struct NodeRPCMoreTests {
     @Test func externalMinerSolvesATemplateAndSubmitsIt() async throws {
-        let node = try await startNode(["-upgradeheight=acadia:5"])
-        defer { Task { await node.stop() } }
-        let rpc = rpcClient(node)
-        let address = try #require(try await rpc.call("getnewaddress").stringValue)
-        _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
-        // A parent and a child in the mempool: the template lists the child as depending on the parent.
-        let parentTxid = try await rpc.call("sendtoaddress", params: [.string(address), 100])
-        let parent = try Transaction(serialized: try bytes(try await rpc.call("getrawtransaction", params: [parentTxid])))
-        let childTxid = try await rpc.call("sendtoaddress", params: [.string(address), 50])
-        let child = try Transaction(serialized: try bytes(try await rpc.call("getrawtransaction", params: [childTxid])))
-        // Only one coinbase is mature, so the child can only be paid from the parent's unconfirmed change.
-        #expect(child.inputs.contains { $0.prevout.hash == parent.txid })
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-upgradeheight=acadia:5"])
+            let rpc = rpcClient(node)
+            let address = try #require(try await rpc.call("getnewaddress").stringValue)
+            _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
+            // A parent and a child in the mempool: the template lists the child as depending on the parent.
+            let parentTxid = try await rpc.call("sendtoaddress", params: [.string(address), 100])
+            let parent = try Transaction(serialized: try bytes(try await rpc.call("getrawtransaction", params: [parentTxid])))
+            let childTxid = try await rpc.call("sendtoaddress", params: [.string(address), 50])
+            let child = try Transaction(serialized: try bytes(try await rpc.call("getrawtransaction", params: [childTxid])))
+            // Only one coinbase is mature, so the child can only be paid from the parent's unconfirmed change.
+            #expect(child.inputs.contains { $0.prevout.hash == parent.txid })
 
-        let template = try await rpc.call("getblocktemplate")
-        #expect(template["height"] == .int(102))
-        let entries = try #require(template["transactions"]?.arrayValue)
-        #expect(entries.count == 2)
-        let parentIndex = try #require(entries.firstIndex { $0["hash"] == parentTxid })
-        let childEntry = try #require(entries.first { $0["hash"] == childTxid })
-        #expect(childEntry["depends"]?.arrayValue == [.int(parentIndex + 1)])
-        // The same payee is reused by the next template call.
-        let again = try await rpc.call("getblocktemplate")
-        #expect(again["coinbasetxn"]?["data"] == template["coinbasetxn"]?["data"])
+            let template = try await rpc.call("getblocktemplate")
+            #expect(template["height"] == .int(102))
+            let entries = try #require(template["transactions"]?.arrayValue)
+            #expect(entries.count == 2)
+            let parentIndex = try #require(entries.firstIndex { $0["hash"] == parentTxid })
+            let childEntry = try #require(entries.first { $0["hash"] == childTxid })
+            #expect(childEntry["depends"]?.arrayValue == [.int(parentIndex + 1)])
+            // The same payee is reused by the next template call.
+            let again = try await rpc.call("getblocktemplate")
+            #expect(again["coinbasetxn"]?["data"] == template["coinbasetxn"]?["data"])
 
-        // Build and solve the block from the template alone.
-        var transactions = [try Transaction(serialized: try bytes(template["coinbasetxn"]?["data"]))]
-        for e in entries { transactions.append(try Transaction(serialized: try bytes(e["data"]))) }
-        let bits = try #require(UInt32(try text(template["bits"]), radix: 16))
-        var block = Block(header: BlockHeader(
-            version: Int32(try integer(template["version"])),
-            previousBlockHash: try hash(template["previousblockhash"]),
-            merkleRoot: .zero,
-            finalSaplingRoot: try hash(template["finalsaplingroothash"]),
-            time: UInt32(try integer(template["curtime"])), bits: bits,
-            proof: .work(nonce: .zero, solution: [])), transactions: transactions)
-        block.header.merkleRoot = block.computeMerkleRoot().root
-        let solved = try #require(EquihashMiner(parameters: .zcash48_5).mine(block.header, target: .max, firstNonce: 1))
-        block.header = solved.header
-        #expect(try await rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == .null)
-        #expect(node.chain.tip.hash == block.hash)
-        #expect(try await rpc.call("getrawmempool").arrayValue?.isEmpty == true)
-        #expect(try await rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == "duplicate")
-        // A block with a broken merkle root is refused with the reason.
-        var bad = block
-        bad.header.previousBlockHash = block.hash
-        bad.header.proof = .work(nonce: .zero, solution: [])
-        let badSolved = try #require(EquihashMiner(parameters: .zcash48_5).mine(bad.header, target: .max, firstNonce: 7))
-        bad.header = badSolved.header
-        let verdict = try await rpc.call("submitblock", params: [.string(Hex.encode(bad.serialized))])
-        #expect(verdict.stringValue?.isEmpty == false)
-        #expect(node.chain.tip.hash == block.hash)
-        let mining = try await rpc.call("getmininginfo")
-        #expect(mining["blocks"] == .int(102))
+            // Build and solve the block from the template alone.
+            var transactions = [try Transaction(serialized: try bytes(template["coinbasetxn"]?["data"]))]
+            for e in entries { transactions.append(try Transaction(serialized: try bytes(e["data"]))) }
+            let bits = try #require(UInt32(try text(template["bits"]), radix: 16))
+            var block = Block(header: BlockHeader(
+                version: Int32(try integer(template["version"])),
+                previousBlockHash: try hash(template["previousblockhash"]),
+                merkleRoot: .zero,
+                finalSaplingRoot: try hash(template["finalsaplingroothash"]),
+                time: UInt32(try integer(template["curtime"])), bits: bits,
+                proof: .work(nonce: .zero, solution: [])), transactions: transactions)
+            block.header.merkleRoot = block.computeMerkleRoot().root
+            let solved = try #require(EquihashMiner(parameters: .zcash48_5).mine(block.header, target: .max, firstNonce: 1))
+            block.header = solved.header
+            #expect(try await rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == .null)
+            #expect(node.chain.tip.hash == block.hash)
+            #expect(try await rpc.call("getrawmempool").arrayValue?.isEmpty == true)
+            #expect(try await rpc.call("submitblock", params: [.string(Hex.encode(block.serialized))]) == "duplicate")
+            // A block with a broken merkle root is refused with the reason.
+            var bad = block
+            bad.header.previousBlockHash = block.hash
+            bad.header.proof = .work(nonce: .zero, solution: [])
+            let badSolved = try #require(EquihashMiner(parameters: .zcash48_5).mine(bad.header, target: .max, firstNonce: 7))
+            bad.header = badSolved.header
+            let verdict = try await rpc.call("submitblock", params: [.string(Hex.encode(bad.serialized))])
+            #expect(verdict.stringValue?.isEmpty == false)
+            #expect(node.chain.tip.hash == block.hash)
+            let mining = try await rpc.call("getmininginfo")
+            #expect(mining["blocks"] == .int(102))
+        }
     }
 
     @Test func listUnspentAndSignRawTransaction() async throws {
-        let node = try await startNode()
-        defer { Task { await node.stop() } }
-        let rpc = rpcClient(node)
-        let address = try #require(try await rpc.call("getnewaddress").stringValue)
-        _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
-        let unspent = try #require(try await rpc.call("listunspent").arrayValue)
-        #expect(unspent.count == 1)   // only the first coinbase is mature
-        let coin = unspent[0]
-        #expect(coin["address"] == .string(address))
-        #expect(coin["confirmations"] == .int(101))
-        // An unsigned spend of that coin, signed by the wallet, is accepted.
-        let txid = try hash(coin["txid"])
-        let amount = try #require(coin["amount"]?.doubleValue)
-        let value = Amount(units: Int64((amount * 1e8).rounded()))
-        let vout = UInt32(try integer(coin["vout"]))
-        let unsigned = Transaction(version: 1, inputs: [TxIn(prevout: OutPoint(hash: txid, index: vout), scriptSig: [])],
-                                   outputs: [TxOut(value: value - Amount(units: 10_000), scriptPubKey: burnScript)])
-        let signed = try await rpc.call("signrawtransaction", params: [.string(Hex.encode(unsigned.serialized))])
-        #expect(signed["complete"] == .bool(true))
-        let sent = try await rpc.call("sendrawtransaction", params: [try #require(signed["hex"])])
-        #expect(sent == .string(unsigned.txid.description) || sent.stringValue?.count == 64)
-        #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
+        try await withTestNodes { nodes in
+            let node = try await nodes.start()
+            let rpc = rpcClient(node)
+            let address = try #require(try await rpc.call("getnewaddress").stringValue)
+            _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
+            let unspent = try #require(try await rpc.call("listunspent").arrayValue)
+            #expect(unspent.count == 1)   // only the first coinbase is mature
+            let coin = unspent[0]
+            #expect(coin["address"] == .string(address))
+            #expect(coin["confirmations"] == .int(101))
+            // An unsigned spend of that coin, signed by the wallet, is accepted.
+            let txid = try hash(coin["txid"])
+            let amount = try #require(coin["amount"]?.doubleValue)
+            let value = Amount(units: Int64((amount * 1e8).rounded()))
+            let vout = UInt32(try integer(coin["vout"]))
+            let unsigned = Transaction(version: 1, inputs: [TxIn(prevout: OutPoint(hash: txid, index: vout), scriptSig: [])],
+                                       outputs: [TxOut(value: value - Amount(units: 10_000), scriptPubKey: burnScript)])
+            let signed = try await rpc.call("signrawtransaction", params: [.string(Hex.encode(unsigned.serialized))])
+            #expect(signed["complete"] == .bool(true))
+            let sent = try await rpc.call("sendrawtransaction", params: [try #require(signed["hex"])])
+            #expect(sent == .string(unsigned.txid.description) || sent.stringValue?.count == 64)
+            #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
+        }
     }
 
     @Test func networkCallsHelpAndStop() async throws {
-        let a = try await startNode()
-        let b = try await startNode()
-        defer { Task { await b.stop() } }
-        let rpc = rpcClient(a)
-        _ = try await rpc.call("addnode", params: [.string("127.0.0.1:\(b.p2pPort)"), "onetry"])
-        #expect(await eventually(30) { (try? await rpc.call("getconnectioncount")) == .int(1) })
-        let peers = try #require(try await rpc.call("getpeerinfo").arrayValue)
-        #expect(peers.count == 1)
-        #expect(peers[0]["addr"] == .string("127.0.0.1:\(b.p2pPort)"))
-        #expect(peers[0]["inbound"] == .bool(false))
-        let info = try await rpc.call("getnetworkinfo")
-        #expect(info["connections"] == .int(1))
-        let help = try #require(try await rpc.call("help").stringValue)
-        for name in ["getblockchaininfo", "getblocktemplate", "sendtoaddress", "getpeerinfo", "stop"] {
-            #expect(help.contains(name), "help lists \(name)")
+        try await withTestNodes { nodes in
+            let a = try await nodes.start()
+            let b = try await nodes.start()
+            let rpc = rpcClient(a)
+            _ = try await rpc.call("addnode", params: [.string("127.0.0.1:\(b.p2pPort)"), "onetry"])
+            #expect(await eventually(30) { (try? await rpc.call("getconnectioncount")) == .int(1) })
+            let peers = try #require(try await rpc.call("getpeerinfo").arrayValue)
+            #expect(peers.count == 1)
+            #expect(peers[0]["addr"] == .string("127.0.0.1:\(b.p2pPort)"))
+            #expect(peers[0]["inbound"] == .bool(false))
+            let info = try await rpc.call("getnetworkinfo")
+            #expect(info["connections"] == .int(1))
+            let help = try #require(try await rpc.call("help").stringValue)
+            for name in ["getblockchaininfo", "getblocktemplate", "sendtoaddress", "getpeerinfo", "stop"] {
+                #expect(help.contains(name), "help lists \(name)")
+            }
+            #expect(try await rpc.call("help", params: ["getblock"]).stringValue?.hasPrefix("getblock") == true)
+            // stop: the node shuts down and waitForShutdown returns.
+            _ = try await rpc.call("stop")
+            await a.waitForShutdown()
+            await a.stop()
+            #expect(await rpcFailure { try await rpc.call("getblockcount") } != nil)
         }
-        #expect(try await rpc.call("help", params: ["getblock"]).stringValue?.hasPrefix("getblock") == true)
-        // stop: the node shuts down and waitForShutdown returns.
-        _ = try await rpc.call("stop")
-        await a.waitForShutdown()
-        await a.stop()
-        #expect(await rpcFailure { try await rpc.call("getblockcount") } != nil)
     }
 }
 

@@ -118,3 +118,32 @@ struct NodeTestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Nodes started by one test, all stopped (RocksDB closed) before the test returns, whether it passes or throws.
+final class TestNodes: @unchecked Sendable {
+    private(set) var nodes: [Node] = []
+
+    /// Starts a node on loopback with free ports (see `startNode`) and keeps it for stopping.
+    func start(_ extra: [String] = [], directory: String? = nil) async throws -> Node {
+        let node = try await startNode(extra, directory: directory)
+        nodes.append(node)
+        return node
+    }
+
+    func stopAll() async {
+        for node in nodes.reversed() { await node.stop() }
+    }
+}
+
+/// Runs `body` with a node group and stops every node it started afterwards.
+func withTestNodes<T>(_ body: (TestNodes) async throws -> T) async throws -> T {
+    let group = TestNodes()
+    do {
+        let result = try await body(group)
+        await group.stopAll()
+        return result
+    } catch {
+        await group.stopAll()
+        throw error
+    }
+}
