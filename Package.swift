@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Thin wrappers over Debian's system libraries. Never exposed as products.
@@ -106,6 +107,10 @@ let package = Package(
                                                  "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                 path: "Core/FluxNode", swiftSettings: strict),
 
+        // The plugin host: plugins.toml (configuration model and validation); loading and dispatch come later.
+        .target(name: "FluxPluginHost", dependencies: [.product(name: "TOMLKit", package: "TOMLKit"), .product(name: "Logging", package: "swift-log")],
+                path: "Core/FluxPluginHost", swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "flux-util",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
@@ -171,6 +176,8 @@ let package = Package(
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
                                                          "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "fluxd", "flux-cli"],
                     path: "Tests/FluxNodeTests", swiftSettings: strict),
+        .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost"],
+                    path: "Tests/FluxPluginHostTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
