@@ -48,8 +48,9 @@ let package = Package(
         // Plugin SDK: the C ABI header (the only contract between core and plugins) and Swift helpers over it.
         .target(name: "CFluxPlugin", path: "SDK/CFluxPlugin", publicHeadersPath: "include"),
         .target(name: "FluxPluginSDK", dependencies: ["CFluxPlugin"], path: "SDK/FluxPluginSDK", swiftSettings: strict),
-        // The plugin host: plugins.toml, loading and checking images, dispatch, hot upgrade.
-        .target(name: "FluxPluginHost", dependencies: ["CFluxPlugin", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
+        // The plugin host: plugins.toml, loading and checking images, calling plugins through the C ABI.
+        .target(name: "FluxPluginHost", dependencies: ["CFluxPlugin", "FluxPrimitives", .product(name: "Logging", package: "swift-log"),
+                                                     .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Core/FluxPluginHost", swiftSettings: strict),
         // Example plugins (Plugins/): each builds against the SDK only.
         .target(name: "ChainStatsPlugin", dependencies: ["CFluxPlugin"], path: "Plugins/ChainStats"),
@@ -106,10 +107,6 @@ let package = Package(
                                                  "FluxMining", "FluxOptions", "FluxConsensus", "FluxPrimitives", "FluxScript",
                                                  "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                 path: "Core/FluxNode", swiftSettings: strict),
-
-        // The plugin host: plugins.toml (configuration model and validation); loading and dispatch come later.
-        .target(name: "FluxPluginHost", dependencies: [.product(name: "TOMLKit", package: "TOMLKit"), .product(name: "Logging", package: "swift-log")],
-                path: "Core/FluxPluginHost", swiftSettings: strict),
 
         // Executables.
         .executableTarget(name: "flux-util",
@@ -176,8 +173,6 @@ let package = Package(
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
                                                          "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "fluxd", "flux-cli"],
                     path: "Tests/FluxNodeTests", swiftSettings: strict),
-        .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost"],
-                    path: "Tests/FluxPluginHostTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
