@@ -105,7 +105,7 @@ let package = Package(
         // The node: wires chain, mempool, wallet, network and RPC methods together; metrics.
         .target(name: "FluxNode", dependencies: ["FluxChain", "FluxMempool", "FluxWallet", "FluxNetwork", "FluxRPC", "FluxJSON",
                                                  "FluxMining", "FluxOptions", "FluxConsensus", "FluxPrimitives", "FluxScript",
-                                                 "FluxStorage", "FluxEquihash", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+                                                 "FluxStorage", "FluxEquihash", "FluxPluginHost", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                 path: "Core/FluxNode", swiftSettings: strict),
 
         // Executables.

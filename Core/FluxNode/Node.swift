@@ -5,6 +5,7 @@ import FluxMempool
 import FluxMining
 import FluxNetwork
 import FluxOptions
+import FluxPluginHost
 import FluxPrimitives
 import FluxRPC
 import FluxStorage
@@ -30,6 +31,8 @@ public final class Node: @unchecked Sendable {
     public let wallet: Wallet
     /// The P2P side.
     public let network: NetworkNode
+    /// The loaded plugins.
+    public let plugins: PluginManager
     /// RPC methods (plugins will add theirs here).
     public let registry = RPCMethodRegistry()
     let rpc: RPCServer
@@ -54,7 +57,9 @@ public final class Node: @unchecked Sendable {
     public private(set) var metricsPort: Int?
 
     /// Opens the chain in the data folder and builds every service (nothing listens until `start`).
-    public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "fluxd")) throws {
+    /// `repositoryPlugins` is the plugins file used when neither `-plugins` nor the data folder has one (fluxd passes
+    /// the checkout's `plugins.toml`; nil means none).
+    public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "fluxd"), repositoryPlugins: String? = nil) throws {
         self.configuration = configuration
         self.logger = logger
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -68,11 +73,19 @@ public final class Node: @unchecked Sendable {
                                options: chainOptions)
         mempool = Mempool(chain: chain)
         wallet = try Wallet(chain: chain)
+        let pool = mempool
+        plugins = PluginManager(
+            services: NodePluginServices(chain: chain, mempool: pool, submit: { tx in
+                do { try pool.accept(tx); return nil } catch { return "\(error)" }
+            }),
+            imagesDirectory: configuration.dataDirectory.appendingPathComponent("plugins/images").path,
+            logger: Node.logger("flux.plugins", like: logger))
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         network = NetworkNode(configuration: configuration.networkConfiguration, chain: chain, mempool: mempool,
                               group: group, logger: Node.logger("flux.net", like: logger))
         rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Node.logger("flux.rpc", like: logger))
         registerMethods()
+        try setUpPlugins(repositoryDefault: repositoryPlugins)
     }
 
     /// A logger for a subsystem at the same level as the node's.
@@ -145,6 +158,7 @@ public final class Node: @unchecked Sendable {
         await rpc.stop()
         await network.stop()
         try? await group.shutdownGracefully()
+        plugins.unloadAll()
         closeChain()
     }
 

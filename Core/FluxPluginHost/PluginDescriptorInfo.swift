@@ -30,6 +30,11 @@ public struct PluginDescriptorInfo: Sendable, Hashable {
         has(FLUX_CAP_STATEFUL) || has(FLUX_CAP_JUDGE_BLOCKS) || has(FLUX_CAP_COINBASE_OUTPUTS)
     }
 
+    /// True for stateful plugins (block events in-line, with a key-value transaction).
+    public var isStateful: Bool { has(FLUX_CAP_STATEFUL) }
+    /// True for plugins that judge blocks.
+    public var judgesBlocks: Bool { has(FLUX_CAP_JUDGE_BLOCKS) }
+
     /// True for plugins whose verdicts or outputs are consensus.
     public var isConsensus: Bool { has(FLUX_CAP_JUDGE_BLOCKS) || has(FLUX_CAP_COINBASE_OUTPUTS) }
 }

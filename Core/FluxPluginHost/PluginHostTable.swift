@@ -102,6 +102,7 @@ enum PluginHostTable {
             guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
             let k = PluginHostTable.bytes(key)
             guard !k.isEmpty, k.count <= PluginHostTable.maxKey else { return FLUX_ERR_LIMIT }
+            guard k[0] != 0 else { return FLUX_ERR_INVALID_ARGUMENT }
             do throws(PluginStoreError) {
                 let value: [UInt8]?
                 if let t = PluginHostTable.transaction(txn) {
@@ -163,6 +164,7 @@ enum PluginHostTable {
     /// A put (value) or delete (nil): staged in the block's transaction, or committed at once without one.
     static func write(_ p: PluginInstance, _ txn: OpaquePointer?, _ key: [UInt8], _ value: [UInt8]?) -> Int32 {
         guard !key.isEmpty, key.count <= maxKey, (value?.count ?? 0) <= maxValue else { return FLUX_ERR_LIMIT }
+        guard key[0] != 0 else { return FLUX_ERR_INVALID_ARGUMENT }   // keys starting with 0x00 are the host's
         if let t = transaction(txn) {
             guard t.isOpen else { return FLUX_ERR_STATE }
             t.set(key, value)

@@ -233,8 +233,9 @@ typedef struct flux_host_api {
                                                      flux_sink FLUX_NONNULL sink, void *FLUX_NULLABLE context);
 
     /**
-     * The plugin's key-value namespace in the node's database. Keys are at most 1,024 bytes, values at most
-     * 16 MiB. With a txn (inside block_connected / block_disconnected of a stateful plugin) reads see the txn's
+     * The plugin's key-value namespace in the node's database. Keys are 1 to 1,024 bytes and must not start with
+     * the byte 0x00 (reserved for the host's cursor and undo records: FLUX_ERR_INVALID_ARGUMENT); values are at
+     * most 16 MiB. With a txn (inside block_connected / block_disconnected of a stateful plugin) reads see the txn's
      * own writes, and writes commit atomically with the block; the host undoes them if the block is later
      * disconnected. With txn NULL, reads see committed data and writes commit at once (not undone by reorgs).
      */

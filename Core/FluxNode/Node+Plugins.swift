@@ -1,0 +1,185 @@
+import FluxChain
+import FluxJSON
+import FluxMempool
+import FluxPluginHost
+import FluxPrimitives
+import FluxRPC
+import FluxStorage
+import Foundation
+import Logging
+
+/// Plugins: loading `plugins.toml`, attaching in-line plugins to the chain, catching stateful plugins up from their
+/// cursor, feeding observers, and the plugins' RPC methods.
+extension Node {
+    /// Loads the plugins file (`-plugins=PATH`, else `plugins.toml` in the data folder, else `repositoryDefault`)
+    /// and attaches every plugin that loads. Throws when the file is invalid or a `required` plugin fails.
+    func setUpPlugins(repositoryDefault: String?) throws {
+        let file: PluginsFile
+        do {
+            file = try PluginsFile.load(explicit: configuration.options.string("plugins"),
+                                        dataDirectory: configuration.dataDirectory.path,
+                                        repositoryDefault: repositoryDefault)
+        } catch {
+            throw NodeError("\(error)")
+        }
+        if let path = file.path { logger.info("plugins from \(path): \(file.enabledPlugins.map(\.name).joined(separator: ", "))") }
+        do { try plugins.load(file) } catch { throw NodeError("required plugin: \(error)") }
+        if !plugins.inlinePlugins.isEmpty {
+            chain.addJudge(PluginChainJudge(manager: plugins, store: chain.store, logger: logger))
+        }
+        for plugin in plugins.inlinePlugins where plugin.image.info.isStateful {
+            catchUp(plugin)
+        }
+        chain.addObserver(PluginChainObserver(manager: plugins))
+        let previous = mempool.onAccepted
+        let manager = plugins
+        mempool.onAccepted = { entry in
+            previous?(entry)
+            manager.observeTransaction(txid: Array(entry.txid.bytes), fee: entry.fee.units,
+                                       transaction: entry.transaction.serialized)
+        }
+        registerPluginMethods()
+    }
+
+    /// Brings a stateful plugin to the active tip: unwinds blocks it saw that are no longer active (with the
+    /// host's undo records), then replays the missing blocks in order, each committed atomically with its undo
+    /// record and cursor. Runs with the chain locked, so no block is connected meanwhile.
+    func catchUp(_ plugin: PluginInstance) {
+        let namespace = "plugin." + plugin.name
+        let store = chain.store
+        chain.withLock {
+            var cursorHeight = 0
+            var cursorHash = chain.params.genesisHash
+            if let raw = try? store.pluginValue(namespace: namespace, key: PluginChainJudge.cursorKey), raw.count == 40 {
+                cursorHeight = Int(raw[0..<8].reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) })
+                cursorHash = Hash256(raw[8..<40])
+            }
+            // Unwind a branch the plugin followed that is no longer active.
+            while cursorHeight > 0, chain.entry(at: cursorHeight)?.hash != cursorHash {
+                guard let record = try? store.pluginValue(namespace: namespace, key: PluginChainJudge.undoKey(cursorHash)),
+                      let undo = PluginUndoRecord.decode(record), let entry = chain.entry(cursorHash),
+                      let block = try? chain.block(cursorHash) else {
+                    plugins.disable(plugin, reason: "cannot unwind its block \(cursorHash) at height \(cursorHeight)")
+                    return
+                }
+                var batch = ChainBatch()
+                for (key, old) in undo {
+                    if let old { batch.putPlugin(namespace: namespace, key: key, value: old) } else {
+                        batch.deletePlugin(namespace: namespace, key: key)
+                    }
+                }
+                batch.deletePlugin(namespace: namespace, key: PluginChainJudge.undoKey(cursorHash))
+                let parent = entry.header.previousBlockHash
+                batch.putPlugin(namespace: namespace, key: PluginChainJudge.cursorKey,
+                                value: PluginUndoRecord.cursor(cursorHeight - 1, parent))
+                do { try store.commit(batch) } catch {
+                    plugins.disable(plugin, reason: "unwinding failed: \(error)")
+                    return
+                }
+                _ = plugin.blockEvent(connected: false, height: Int64(cursorHeight), hash: Array(cursorHash.bytes),
+                                      block: block.serialized, replay: true, transaction: nil)
+                cursorHeight -= 1
+                cursorHash = parent
+            }
+            let tip = chain.height
+            guard cursorHeight < tip else { return }
+            logger.info("plugin \(plugin.name): replaying blocks \(cursorHeight + 1) to \(tip)")
+            for height in (cursorHeight + 1)...tip {
+                guard let entry = chain.entry(at: height), let block = try? chain.block(entry.hash) else {
+                    plugins.disable(plugin, reason: "block \(height) is not stored; cannot replay")
+                    return
+                }
+                let transaction = PluginKVTransaction(namespace: namespace) { (key) throws(PluginStoreError) in
+                    do { return try store.pluginValue(namespace: namespace, key: key) } catch {
+                        throw PluginStoreError("\(error)")
+                    }
+                }
+                let outcome = plugin.blockEvent(connected: true, height: Int64(height), hash: Array(entry.hash.bytes),
+                                                block: block.serialized, replay: true, transaction: transaction)
+                guard outcome == .ok else {
+                    plugins.disable(plugin, reason: "replay of block \(height) failed: \(outcome)")
+                    return
+                }
+                var batch = ChainBatch()
+                var undo: [(key: [UInt8], value: [UInt8]?)] = []
+                for (key, value) in transaction.finalWrites {
+                    undo.append((key, (try? store.pluginValue(namespace: namespace, key: key)) ?? nil))
+                    if let value { batch.putPlugin(namespace: namespace, key: key, value: value) } else {
+                        batch.deletePlugin(namespace: namespace, key: key)
+                    }
+                }
+                batch.putPlugin(namespace: namespace, key: PluginChainJudge.undoKey(entry.hash), value: PluginUndoRecord.encode(undo))
+                batch.putPlugin(namespace: namespace, key: PluginChainJudge.cursorKey, value: PluginUndoRecord.cursor(height, entry.hash))
+                do { try store.commit(batch) } catch {
+                    plugins.disable(plugin, reason: "replay commit failed: \(error)")
+                    return
+                }
+            }
+        }
+    }
+
+    /// `listplugins` and every plugin's own methods (`NAME.method`).
+    func registerPluginMethods() {
+        let manager = plugins
+        registry.register("listplugins", category: "Plugins",
+                          help: "listplugins\nConfigured plugins: name, version, ABI, path, sha256, state, calls, faults, drops.") { request throws(RPCError) in
+            guard request.params.isEmpty else { throw RPCError(code: -1, message: "listplugins takes no parameters") }
+            return .array(manager.statuses.map { s in
+                var o: [(String, JSONValue)] = [("name", .string(s.configuration.name)), ("path", .string(s.configuration.path)),
+                                                 ("state", .string(s.state)), ("required", .bool(s.configuration.required))]
+                if let info = s.info {
+                    o += [("version", .string(info.version)), ("build", .string(info.buildID)),
+                          ("abi", .string("\(info.abiMajor).\(info.abiMinor)")), ("toolchain", .string(info.toolchain)),
+                          ("consensus_version", .int(info.consensusVersion))]
+                }
+                if let sha = s.sha256 { o.append(("sha256", .string(sha))) }
+                o += [("calls", .int(s.counters.calls)), ("faults", .int(s.counters.faults)),
+                      ("overruns", .int(s.counters.overruns)), ("dropped", .int(s.counters.dropped))]
+                if let fault = s.counters.lastFault { o.append(("last_fault", .string(fault))) }
+                return .object(o)
+            })
+        }
+        for plugin in manager.activePlugins {
+            for (method, help) in plugin.rpcMethods {
+                let name = plugin.name
+                registry.register("\(name).\(method)", category: "Plugin \(name)", help: "\(name).\(help)") { request throws(RPCError) in
+                    guard let live = manager.plugin(named: name) else {
+                        throw RPCError(code: -32601, message: "plugin \(name) is not active")
+                    }
+                    let params = Array(JSONValue.array(request.params).serialized().utf8)
+                    switch live.rpcCall(method: method, params: params) {
+                    case let .success(bytes):
+                        do throws(JSONParseError) { return try JSONValue(parsing: bytes) } catch {
+                            throw RPCError(code: -1, message: "plugin \(name) returned invalid JSON: \(error)")
+                        }
+                    case let .failure(error):
+                        let code = switch error.status {
+                        case -2: -8
+                        case -3: -5
+                        default: -1
+                        }
+                        throw RPCError(code: code, message: error.message)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Feeds chain events to observer plugins (queued, never blocking the chain).
+final class PluginChainObserver: ChainObserver, @unchecked Sendable {
+    let manager: PluginManager
+    init(manager: PluginManager) { self.manager = manager }
+
+    func blockConnected(_ block: Block, entry: BlockIndexEntry) {
+        manager.observeBlock(connected: true, height: Int64(entry.height), hash: Array(entry.hash.bytes), block: block.serialized)
+    }
+
+    func blockDisconnected(_ block: Block, entry: BlockIndexEntry) {
+        manager.observeBlock(connected: false, height: Int64(entry.height), hash: Array(entry.hash.bytes), block: block.serialized)
+    }
+
+    func tipChanged(_ tip: BlockIndexEntry) {
+        manager.observeTip(height: Int64(tip.height), hash: Array(tip.hash.bytes))
+    }
+}

@@ -1,0 +1,75 @@
+import FluxChain
+import FluxMempool
+import FluxPluginHost
+import FluxPrimitives
+import FluxStorage
+
+/// The node's services as plugins see them (``PluginServices`` over the chain, the mempool and the store).
+final class NodePluginServices: PluginServices, @unchecked Sendable {
+    let chain: ChainState
+    let mempool: Mempool
+    /// Submits a transaction as `sendrawtransaction` does; nil when accepted, else the reason.
+    let submit: @Sendable (Transaction) -> String?
+
+    init(chain: ChainState, mempool: Mempool, submit: @escaping @Sendable (Transaction) -> String?) {
+        self.chain = chain
+        self.mempool = mempool
+        self.submit = submit
+    }
+
+    private func hash(_ bytes: [UInt8]) -> Hash256? { bytes.count == 32 ? Hash256(bytes) : nil }
+
+    func tip() -> (height: Int64, hash: [UInt8]) {
+        let t = chain.tip
+        return (Int64(t.height), Array(t.hash.bytes))
+    }
+
+    func blockHash(at height: Int64) -> [UInt8]? {
+        guard height >= 0, height <= Int64(Int.max) else { return nil }
+        return chain.entry(at: Int(height)).map { Array($0.hash.bytes) }
+    }
+
+    func header(_ bytes: [UInt8]) -> (header: [UInt8], height: Int64)? {
+        guard let h = hash(bytes), let e = chain.entry(h) else { return nil }
+        return (e.header.serialized, Int64(e.height))
+    }
+
+    func block(_ bytes: [UInt8]) -> [UInt8]? {
+        guard let h = hash(bytes), let b = try? chain.block(h) else { return nil }
+        return b.serialized
+    }
+
+    func unspentOutput(txid: [UInt8], index: UInt32) -> (value: Int64, height: UInt32, coinbase: Bool, script: [UInt8])? {
+        guard let h = hash(txid), let coin = try? chain.coin(OutPoint(hash: h, index: index)) else { return nil }
+        return (coin.output.value.units, UInt32(clamping: coin.height), coin.isCoinbase, coin.output.scriptPubKey.bytes)
+    }
+
+    func mempoolTransaction(_ txid: [UInt8]) -> [UInt8]? {
+        guard let h = hash(txid) else { return nil }
+        return mempool.entry(h)?.transaction.serialized
+    }
+
+    func storedValue(namespace: String, key: [UInt8]) throws(PluginStoreError) -> [UInt8]? {
+        do { return try chain.store.pluginValue(namespace: namespace, key: key) } catch {
+            throw PluginStoreError("\(error)")
+        }
+    }
+
+    func storeNow(namespace: String, writes: [(key: [UInt8], value: [UInt8]?)]) throws(PluginStoreError) {
+        var batch = ChainBatch()
+        for (key, value) in writes {
+            if let value { batch.putPlugin(namespace: namespace, key: key, value: value) } else {
+                batch.deletePlugin(namespace: namespace, key: key)
+            }
+        }
+        do { try chain.store.commit(batch) } catch { throw PluginStoreError("\(error)") }
+    }
+
+    func submitTransaction(_ bytes: [UInt8]) -> String? {
+        guard let tx = try? Transaction(serialized: bytes) else { return "TX decode failed" }
+        return submit(tx)
+    }
+
+    /// Plugin P2P commands are not carried by the network layer yet: every send reports "no such peer".
+    func sendP2P(peer: UInt64, command: String, payload: [UInt8]) -> Bool { false }
+}

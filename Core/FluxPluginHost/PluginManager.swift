@@ -1,0 +1,229 @@
+import CFluxPlugin
+import Foundation
+import Logging
+
+/// The plugins of one node: loads what `plugins.toml` enables, keeps them in the operator's call order, delivers
+/// observer events through a bounded queue per plugin, and reports their state for `listplugins`.
+///
+/// In-line plugins (stateful or judging) are called by the chain itself, through the node's adapter, in
+/// ``inlinePlugins`` order; this type only decides who is active. A stateful plugin that faults is disabled at
+/// once (its state would miss a block) and resumes from its cursor when it is loaded again; an observer is
+/// disabled after ``maxObserverFaults`` faults in a row. Neither ever stops the node.
+public final class PluginManager: @unchecked Sendable {
+    /// One configured plugin and what became of it.
+    public struct Status: Sendable {
+        /// The configuration entry.
+        public let configuration: PluginConfiguration
+        /// The descriptor, once the image was checked.
+        public let info: PluginDescriptorInfo?
+        /// SHA-256 of the loaded image.
+        public let sha256: String?
+        /// "active", "disabled: …", "failed: …", "not enabled".
+        public let state: String
+        /// Call and fault counters.
+        public let counters: PluginInstance.Counters
+        /// When it was loaded.
+        public let loadedAt: Date?
+    }
+
+    /// Mutable fields are guarded by the manager's lock.
+    final class Entry: @unchecked Sendable {
+        let configuration: PluginConfiguration
+        var instance: PluginInstance?
+        var info: PluginDescriptorInfo?
+        var sha256: String?
+        var state: String
+        var loadedAt: Date?
+        var consecutiveFaults = 0
+        let queue: DispatchQueue
+        var queued = 0
+
+        init(configuration: PluginConfiguration, state: String) {
+            self.configuration = configuration
+            self.state = state
+            queue = DispatchQueue(label: "flux.plugin.\(configuration.name)")
+        }
+    }
+
+    /// Observer faults in a row after which an observer is disabled.
+    public static let maxObserverFaults = 5
+
+    let services: any PluginServices
+    let imagesDirectory: String
+    let logger: Logger
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+
+    /// A manager whose plugins will use `services`; images are copied into `imagesDirectory`.
+    public init(services: any PluginServices, imagesDirectory: String, logger: Logger) {
+        self.services = services
+        self.imagesDirectory = imagesDirectory
+        self.logger = logger
+    }
+
+    /// Loads every enabled plugin of `file` in call order. A plugin that fails is logged and left out, unless it
+    /// is `required`: then the error is thrown (the node refuses to start) after unloading what was loaded.
+    public func load(_ file: PluginsFile) throws(PluginLoadError) {
+        for configuration in file.plugins where !configuration.enabled {
+            lock.withLock { entries.append(Entry(configuration: configuration, state: "not enabled")) }
+        }
+        for configuration in file.enabledPluginsInCallOrder {
+            let entry = Entry(configuration: configuration, state: "loading")
+            do throws(PluginLoadError) {
+                let image = try PluginImage.load(path: configuration.path, pinnedSHA256: configuration.sha256,
+                                                 imagesDirectory: imagesDirectory)
+                guard image.info.name == configuration.name else {
+                    throw PluginLoadError(path: configuration.path,
+                                          reason: "the image calls itself \"\(image.info.name)\", plugins.toml names it \"\(configuration.name)\"")
+                }
+                entry.info = image.info
+                entry.sha256 = image.sha256
+                entry.instance = try PluginInstance(image: image, configuration: configuration.configBytes,
+                                                    services: services, budget: configuration.budget, logger: logger)
+                entry.state = "active"
+                entry.loadedAt = Date()
+                logger.info("plugin \(configuration.name) \(image.info.version) loaded (\(image.sha256.prefix(12)))")
+            } catch {
+                entry.state = "failed: \(error.reason)"
+                logger.error("\(error)\(configuration.required ? "" : "; the node runs on without it")")
+                if configuration.required {
+                    unloadAll()
+                    throw error
+                }
+            }
+            lock.withLock { entries.append(entry) }
+        }
+    }
+
+    /// `-checkplugins`: loads each enabled plugin of `file` and calls its `on_load` with its configuration, then
+    /// unloads it; nothing is attached to a chain. Returns one line per plugin and whether all passed.
+    public static func check(_ file: PluginsFile, services: any PluginServices, imagesDirectory: String,
+                             logger: Logger) -> (report: [String], ok: Bool) {
+        var report: [String] = []
+        var ok = true
+        for configuration in file.enabledPluginsInCallOrder {
+            do throws(PluginLoadError) {
+                let image = try PluginImage.load(path: configuration.path, pinnedSHA256: configuration.sha256,
+                                                 imagesDirectory: imagesDirectory)
+                guard image.info.name == configuration.name else {
+                    throw PluginLoadError(path: configuration.path,
+                                          reason: "the image calls itself \"\(image.info.name)\", plugins.toml names it \"\(configuration.name)\"")
+                }
+                let instance = try PluginInstance(image: image, configuration: configuration.configBytes,
+                                                  services: services, budget: configuration.budget, logger: logger)
+                instance.unload()
+                report.append("ok      \(configuration.name) \(image.info.version) (ABI \(image.info.abiMajor).\(image.info.abiMinor), "
+                              + "\(image.info.toolchain), sha256 \(image.sha256))")
+            } catch {
+                ok = false
+                report.append("FAILED  \(configuration.name): \(error)")
+            }
+        }
+        if file.enabledPlugins.isEmpty { report.append("no enabled plugins in \(file.path ?? "(none)")") }
+        return (report, ok)
+    }
+
+    /// Active plugins called in-line by the chain (stateful or judging), in call order.
+    public var inlinePlugins: [PluginInstance] {
+        lock.withLock { entries.compactMap { $0.state == "active" && $0.info?.isInline == true ? $0.instance : nil } }
+    }
+
+    /// Every active plugin.
+    public var activePlugins: [PluginInstance] {
+        lock.withLock { entries.compactMap { $0.state == "active" ? $0.instance : nil } }
+    }
+
+    /// The active plugin named `name`.
+    public func plugin(named name: String) -> PluginInstance? { activePlugins.first { $0.name == name } }
+
+    /// Disables a plugin after a fault it cannot recover from in place (a stateful plugin missed a block).
+    public func disable(_ instance: PluginInstance, reason: String) {
+        lock.withLock {
+            for e in entries where e.instance === instance && e.state == "active" { e.state = "disabled: \(reason)" }
+        }
+        logger.error("plugin \(instance.name) disabled: \(reason)")
+    }
+
+    /// Queues an event for every active observer with `capability` that is not called in-line. When a plugin's
+    /// queue is full the event is dropped and counted.
+    public func observe(_ capability: Int32, _ deliver: @escaping @Sendable (PluginInstance) -> PluginInstance.Outcome) {
+        let targets: [Entry] = lock.withLock {
+            entries.filter { e in
+                guard e.state == "active", let info = e.info, info.has(capability) else { return false }
+                return !(info.has(FLUX_CAP_STATEFUL) && capability == FLUX_CAP_OBSERVE_BLOCKS)
+            }
+        }
+        for entry in targets {
+            guard let instance = entry.instance else { continue }
+            let accepted: Bool = lock.withLock {
+                guard entry.queued < entry.configuration.queueLength else { return false }
+                entry.queued += 1
+                return true
+            }
+            guard accepted else {
+                instance.countDrop()
+                continue
+            }
+            entry.queue.async { [self] in
+                let outcome = lock.withLock { entry.state == "active" } ? deliver(instance) : .ok
+                lock.withLock {
+                    entry.queued -= 1
+                    if case .fault = outcome { entry.consecutiveFaults += 1 } else { entry.consecutiveFaults = 0 }
+                }
+                if lock.withLock({ entry.consecutiveFaults >= PluginManager.maxObserverFaults && entry.state == "active" }) {
+                    disable(instance, reason: "\(PluginManager.maxObserverFaults) faults in a row")
+                }
+            }
+        }
+    }
+
+    /// Waits until every observer queue is empty (tests, shutdown).
+    public func drainObservers() {
+        let queues = lock.withLock { entries.map(\.queue) }
+        for q in queues { q.sync {} }
+    }
+
+    /// What `listplugins` shows.
+    public var statuses: [Status] {
+        lock.withLock {
+            entries.map { e in
+                Status(configuration: e.configuration, info: e.info, sha256: e.sha256, state: e.state,
+                       counters: e.instance?.counterSnapshot ?? PluginInstance.Counters(), loadedAt: e.loadedAt)
+            }
+        }
+    }
+
+    /// Unloads every plugin (shutdown). Observer queues are drained first.
+    public func unloadAll() {
+        drainObservers()
+        let instances = lock.withLock { entries.compactMap(\.instance) }
+        for instance in instances.reversed() { instance.unload() }
+        lock.withLock {
+            for e in entries where e.state == "active" { e.state = "unloaded" }
+        }
+    }
+}
+
+extension PluginManager {
+    /// A block joined or left the active chain: queued for observers (stateful plugins get it in-line instead).
+    public func observeBlock(connected: Bool, height: Int64, hash: [UInt8], block: [UInt8]) {
+        observe(FLUX_CAP_OBSERVE_BLOCKS) { plugin in
+            plugin.blockEvent(connected: connected, height: height, hash: hash, block: block, transaction: nil)
+        }
+    }
+
+    /// The tip changed.
+    public func observeTip(height: Int64, hash: [UInt8]) {
+        observe(FLUX_CAP_OBSERVE_TIP) { plugin in plugin.tipChanged(height: height, hash: hash) }
+    }
+
+    /// A transaction entered the mempool.
+    public func observeTransaction(txid: [UInt8], fee: Int64, transaction: [UInt8]) {
+        observe(FLUX_CAP_OBSERVE_MEMPOOL) { plugin in plugin.transactionAccepted(txid: txid, fee: fee, transaction: transaction) }
+    }
+
+    /// The once-a-second tick.
+    public func tick(unixMillis: Int64) {
+        observe(FLUX_CAP_TICK) { plugin in plugin.tick(unixMillis: unixMillis) }
+    }
+}
