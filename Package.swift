@@ -114,7 +114,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Core/flux-util", swiftSettings: strict),
         .executableTarget(name: "fluxd",
-                          dependencies: ["FluxPrimitives", "FluxConsensus", "FluxOptions", "FluxChain", "FluxNode",
+                          dependencies: ["FluxPrimitives", "FluxConsensus", "FluxOptions", "FluxChain", "FluxNode", "FluxPluginHost",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Core/fluxd", swiftSettings: strict),
         .executableTarget(name: "flux-cli", dependencies: ["FluxRPC", "FluxJSON", "FluxOptions"],

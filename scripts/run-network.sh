@@ -5,13 +5,15 @@
 # each with its own RocksDB data folder and free ports, connected in a line. It mines with Equihash (48,5) through
 # the RPC, sends a wallet transaction that is relayed and mined by another node, crosses from proof of work into
 # Proof of Node, starts the last node late so it has to sync the whole chain, and shows every node converging on
-# the same tip. Logs and data stay in the printed folder. Settings: NODES, BLOCKS, PON_HEIGHT, KEEP=1 (leave the
+# the same tip. Every node loads the default plugins of plugins.toml (chainstats in C, addressindex in Swift). Logs and data stay in the printed folder. Settings: NODES, BLOCKS, PON_HEIGHT, KEEP=1 (leave the
 # nodes running).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product fluxd
 swift build -c release --product flux-cli
+swift build -c release --product FluxPluginChainStats       # the default plugins (plugins.toml)
+swift build -c release --product FluxPluginAddressIndex
 bin=.build/release
 nodes="${NODES:-3}"
 blocks="${BLOCKS:-180}"
@@ -44,7 +46,7 @@ start() {
   local peer=()
   [ "$i" -gt 0 ] && peer=(-addnode=127.0.0.1:"$(p2p $((i - 1)))")
   "$bin/fluxd" -regtest -datadir="$work/node$i" -port="$(p2p "$i")" -rpcport="$(rpcport "$i")" -bind=127.0.0.1 \
-    -listen=1 -metricsport="$(metrics "$i")" -upgradeheight=acadia:20 -upgradeheight=pon:"$pon" "${peer[@]}" \
+    -listen=1 -metricsport="$(metrics "$i")" -plugins="$PWD/plugins.toml" -upgradeheight=acadia:20 -upgradeheight=pon:"$pon" "${peer[@]}" \
     >"$work/node$i.log" 2>&1 &
   pids+=($!)
   running=$((i + 1))
@@ -112,4 +114,9 @@ status
 echo "  upgrades: $(cli 0 getblockchaininfo | python3 -c \
   'import json,sys; u=json.load(sys.stdin)["upgrades"]; print(", ".join(v["name"]+"@"+str(v["activationheight"]) for v in u.values()))')"
 echo "  metrics of node 0: $(curl -s "http://127.0.0.1:$(metrics 0)/metrics" 2>/dev/null | grep -E '^flux_(block_height|peers) ' | tr '\n' ' ')"
+echo "== plugins (plugins.toml) on node $last, which fed them every block as it synced:"
+cli "$last" listplugins | python3 -c 'import json,sys
+for p in json.load(sys.stdin): print("  %-12s %-6s %s calls=%s faults=%s" % (p["name"], p.get("version", "-"), p["state"], p["calls"], p["faults"]))'
+echo "  chainstats.summary: $(cli "$last" chainstats.summary | tr -d ' \n')"
+echo "  addressindex.getaddressbalance node 1's address: $(cli "$last" addressindex.getaddressbalance "$addr1" | tr -d ' \n')"
 echo "network OK: $nodes nodes on one tip; logs in $work"

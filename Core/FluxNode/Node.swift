@@ -44,6 +44,8 @@ public final class Node: @unchecked Sendable {
     public private(set) var p2pPort = 0
     public private(set) var rpcPorts: [Int] = []
     let miningLock = NSLock()
+    /// The plugins' once-a-second tick, running between `start` and `stop`.
+    let tickTimer = NIOLockedValueBox<(any DispatchSourceTimer)?>(nil)
     /// Whether `stop` has begun (later calls return at once).
     let stopping = NIOLockedValueBox(false)
     /// Whether `stop` has closed the chain.
@@ -108,6 +110,12 @@ public final class Node: @unchecked Sendable {
             logger.info("Prometheus metrics on http://127.0.0.1:\(metricsPort ?? port)/metrics")
         }
         if configuration.options.flag("gen") { startMiner() }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "flux.plugins.tick"))
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        let manager = plugins
+        timer.setEventHandler { manager.tick(unixMillis: Int64(Date().timeIntervalSince1970 * 1000)) }
+        timer.resume()
+        tickTimer.withLockedValue { $0 = timer }
     }
 
     /// Gauges read from the node at each scrape: height, peers, mempool, validation totals.
@@ -154,6 +162,7 @@ public final class Node: @unchecked Sendable {
             return !started
         }
         guard first else { return }
+        tickTimer.withLockedValue { $0?.cancel() }
         await metricsServer?.stop()
         await rpc.stop()
         await network.stop()

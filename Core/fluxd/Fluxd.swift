@@ -2,6 +2,7 @@ import FluxChain
 import FluxConsensus
 import FluxNode
 import FluxOptions
+import FluxPluginHost
 import FluxPrimitives
 import Foundation
 import Logging
@@ -40,8 +41,12 @@ enum Fluxd {
         guard GenesisBlock.block(for: params.network).hash == params.genesisHash else {
             fail("Error: rebuilt genesis block does not match \(params.genesisHash)")
         }
+        let repositoryPlugins = Fluxd.repositoryPluginsFile()
+        if config.options.flag("checkplugins") {
+            exit(checkPlugins(config, repositoryPlugins: repositoryPlugins, logger: logger) ? 0 : 1)
+        }
         let node: Node
-        do { node = try Node(configuration: config, logger: logger) } catch {
+        do { node = try Node(configuration: config, logger: logger, repositoryPlugins: repositoryPlugins) } catch {
             fail("Error: cannot open the node's data: \(error)")
         }
         logger.info("chain tip \(node.chain.tip.hash) at height \(node.chain.height)")
@@ -84,6 +89,8 @@ enum Fluxd {
           -peertimeout=S             drop peers silent for S seconds during the handshake or a request (default 30/60)
           -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P -rpcthreads=N
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)
+          -plugins=FILE              plugins.toml to use (default: data folder, else the checkout's)
+          -checkplugins              load and validate every enabled plugin and its config, then exit
           -reindex                   rebuild the UTXO set from the stored blocks
           -debug[=CATEGORY]          log at debug level (FLUX_LOG_LEVEL=trace|debug|info|... overrides)
           -loadblock=FILE            import blocks from a file (magic, size, block; repeated)
@@ -94,6 +101,41 @@ enum Fluxd {
           -metricsport=N             serve Prometheus metrics on 127.0.0.1:N
           -gen -blockinterval=S -stopatheight=N -mineraddress=ADDR   mine on test networks
         """
+
+    /// The checkout's `plugins.toml` when fluxd runs from a checkout's build folder: the nearest folder above the
+    /// executable (resolving links) that holds both `Package.swift` and `plugins.toml`.
+    static func repositoryPluginsFile() -> String? {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("plugins.toml").path
+            if FileManager.default.fileExists(atPath: candidate),
+               FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+                return candidate
+            }
+            dir.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    /// `-checkplugins`: loads and validates every enabled plugin and its configuration, prints the result, and
+    /// attaches nothing. Returns whether every plugin passed.
+    static func checkPlugins(_ config: NodeConfiguration, repositoryPlugins: String?, logger: Logger) -> Bool {
+        let file: PluginsFile
+        do {
+            file = try PluginsFile.load(explicit: config.options.string("plugins"),
+                                        dataDirectory: config.dataDirectory.path, repositoryDefault: repositoryPlugins)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            return false
+        }
+        print("plugins file: \(file.path ?? "(none)")")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flux-checkplugins-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let (report, ok) = PluginManager.check(file, services: OfflinePluginServices(), imagesDirectory: scratch,
+                                               logger: logger)
+        for line in report { print(line) }
+        return ok
+    }
 
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))

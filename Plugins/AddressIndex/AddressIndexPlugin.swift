@@ -10,8 +10,8 @@ import FluxPrimitives
 ///
 ///     addressindex.getaddressbalance "t1…"   → {"balance": units, "received": units, "outputs": n}
 ///
-/// Config (`[plugins.addressindex.config]`): `network = "mainnet" | "testnet" | "regtest"` (default mainnet), for
-/// the address prefixes. Unknown keys are refused.
+/// Config (`[plugins.addressindex.config]`): `network = "mainnet" | "testnet" | "regtest"` for the address
+/// prefixes; without it the network is recognised from the chain's genesis block. Unknown keys are refused.
 ///
 /// Keys: `o` ‖ txid ‖ LE32 index → address key ‖ LE64 value (an indexed unspent output);
 ///       `b` ‖ address key → LE64 received ‖ LE64 balance ‖ LE64 outputs; address key = 1-byte kind ‖ 20-byte hash.
@@ -23,7 +23,7 @@ public final class AddressIndexPlugin: FluxPlugin {
 
     public init(host: PluginHost, configuration: [UInt8]) throws(PluginError) {
         self.host = host
-        var network = "mainnet"
+        var network: String?
         if !configuration.isEmpty {
             guard let config = try? JSONValue(parsing: configuration), case let .object(pairs) = config else {
                 throw .invalidArgument("configuration is not a JSON object")
@@ -40,12 +40,17 @@ public final class AddressIndexPlugin: FluxPlugin {
                 }
             }
         }
+        if network == nil {
+            // No chain yet (`fluxd -checkplugins`): mainnet's prefixes until a chain says otherwise.
+            let genesis = (try? host.blockHash(at: 0)).map { PluginHex.encode($0.reversed()) } ?? ""
+            network = Self.genesisNetworks[genesis] ?? "mainnet"
+        }
         prefixes = network == "mainnet"
             ? Base58Prefixes(pubKeyHash: [0x1c, 0xb8], scriptHash: [0x1c, 0xbd], secretKey: [0x80])
             : Base58Prefixes(pubKeyHash: [0x1d, 0x25], scriptHash: [0x1c, 0xba], secretKey: [0xef])
         try host.registerRPC("getaddressbalance",
                              help: "getaddressbalance \"address\"\nAmount received by a transparent address and its balance, in units.")
-        host.log(.info, "address index for \(network)")
+        host.log(.info, "address index for \(network ?? "mainnet")")
     }
 
     public func blockConnected(_ event: BlockEvent, transaction: KVTransaction?) throws(PluginError) {
@@ -104,6 +109,13 @@ public final class AddressIndexPlugin: FluxPlugin {
             + Self.le(Self.readLE(old, 16) + outputs)
         try host.put(key, value: new, in: transaction)
     }
+
+    /// Flux's genesis block hashes (display order) and their networks.
+    static let genesisNetworks = [
+        "00052461a5006c2e3b74ce48992a08695607912d5604c3eb8da25749b0900444": "mainnet",
+        "0042202a64a929fc25cc10e68615ddbe38007b1b40da08acd3f530f83c79b9d1": "testnet",
+        "01998760a88dc2b5715f69d2f18c1d90e0b604612242d9099eaff3048dd1e0ce": "regtest",
+    ]
 
     static func addressKey(_ address: Address) -> [UInt8] {
         switch address {

@@ -18,10 +18,46 @@ import Testing
         #expect(conf.stderr.contains("flux.conf:2"))
     }
 
+    @Test func checkpluginsValidatesEveryEnabledPluginAndExits() async throws {
+        let dir = ChainBuilderDirectory.make()
+        let good = dir + "/good.toml"
+        try """
+        [plugins.chainstats]
+        path = "\(toolURL("libFluxPluginChainStats.so").path)"
+        [plugins.addressindex]
+        path = "\(toolURL("libFluxPluginAddressIndex.so").path)"
+        """.write(toFile: good, atomically: true, encoding: .utf8)
+        let ok = try await runTool("fluxd", ["-regtest", "-datadir=\(dir)", "-plugins=\(good)", "-checkplugins"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("ok      chainstats 1.0.0"))
+        #expect(ok.stdout.contains("ok      addressindex 1.0.0"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/regtest/chain"), "no database is opened")
+
+        let bad = dir + "/bad.toml"
+        try """
+        [plugins.chainstats]
+        path = "\(toolURL("libFluxPluginChainStats.so").path)"
+        [plugins.chainstats.config]
+        unexpected = 1
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try await runTool("fluxd", ["-regtest", "-datadir=\(dir)", "-plugins=\(bad)", "-checkplugins"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("FAILED  chainstats"))
+        #expect(refused.stdout.contains("takes no configuration"))
+
+        let broken = dir + "/broken.toml"
+        try "[plugins.chainstats]\npath = 5\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let invalid = try await runTool("fluxd", ["-regtest", "-datadir=\(dir)", "-plugins=\(broken)", "-checkplugins"])
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.contains("broken.toml:2"))
+    }
+
     @Test func sigtermStopsCleanlyAndTheChainSurvivesARestart() async throws {
         let dir = ChainBuilderDirectory.make()
         let port = try freeLoopbackPort()
-        let args = ["-regtest", "-datadir=\(dir)", "-port=0", "-rpcport=\(port)", "-listen=0"]
+        let noPlugins = dir + "/no-plugins.toml"
+        try "".write(toFile: noPlugins, atomically: true, encoding: .utf8)
+        let args = ["-regtest", "-datadir=\(dir)", "-port=0", "-rpcport=\(port)", "-listen=0", "-plugins=\(noPlugins)"]
         let cli = ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)"]
 
         let first = try startProcess("fluxd", args)
