@@ -24,9 +24,8 @@ extension Node {
         }
         if let path = file.path { logger.info("plugins from \(path): \(file.enabledPlugins.map(\.name).joined(separator: ", "))") }
         do { try plugins.load(file) } catch { throw NodeError("required plugin: \(error)") }
-        if !plugins.inlinePlugins.isEmpty {
-            chain.addJudge(PluginChainJudge(manager: plugins, store: chain.store, logger: logger))
-        }
+        // Always attached: plugins loaded later (loadplugin, reloadplugin) are called in-line through it.
+        chain.addJudge(PluginChainJudge(manager: plugins, store: chain.store, logger: logger))
         for plugin in plugins.inlinePlugins where plugin.image.info.isStateful {
             catchUp(plugin)
         }
@@ -118,7 +117,28 @@ extension Node {
         }
     }
 
-    /// `listplugins` and every plugin's own methods (`NAME.method`).
+    /// Hot upgrade (`reloadplugin`) or late load (`loadplugin`): see ``PluginManager/reload``. Block connection
+    /// pauses only for the switch itself; a stateful plugin that was not running catches up from its cursor.
+    public func reloadPlugin(_ name: String, path: String? = nil) throws(PluginLoadError) -> PluginDescriptorInfo {
+        let wasActive = plugins.plugin(named: name) != nil
+        let tip = chain.height
+        let info = try plugins.reload(name, path: path, tipHeight: Int64(tip), recentBlocks: { [chain] in
+            var blocks: [(height: Int64, hash: [UInt8], block: [UInt8])] = []
+            for h in max(1, tip - PluginManager.shadowBlocks + 1)...max(1, tip) where tip >= 1 {
+                if let e = chain.entry(at: h), let b = try? chain.block(e.hash) {
+                    blocks.append((Int64(h), Array(e.hash.bytes), b.serialized))
+                }
+            }
+            return blocks
+        }, atBlockBoundary: { [chain] body in chain.withLock(body) })
+        if let plugin = plugins.plugin(named: name) {
+            if !wasActive, info.isStateful { catchUp(plugin) }
+            registerRPCMethods(of: plugin)
+        }
+        return info
+    }
+
+    /// `listplugins`, the admin calls and every plugin's own methods (`NAME.method`).
     func registerPluginMethods() {
         let manager = plugins
         registry.register("listplugins", category: "Plugins",
@@ -139,8 +159,51 @@ extension Node {
                 return .object(o)
             })
         }
-        for plugin in manager.activePlugins {
-            for (method, help) in plugin.rpcMethods {
+        registry.register("reloadplugin", category: "Plugins",
+                          help: "reloadplugin \"name\" ( \"path\" )\nHot upgrade: loads the build at path (default: the configured one), hands over its state and switches at a block boundary; the old build keeps running if anything fails.") { [weak self] request throws(RPCError) in
+            guard let self else { throw RPCError(code: -1, message: "node stopped") }
+            guard let name = request.params.first?.stringValue, request.params.count <= 2 else {
+                throw RPCError(code: -8, message: "reloadplugin \"name\" ( \"path\" )")
+            }
+            let path = request.params.count == 2 ? request.params[1].stringValue : nil
+            do throws(PluginLoadError) {
+                let info = try self.reloadPlugin(name, path: path)
+                return .object([("name", .string(info.name)), ("version", .string(info.version)), ("state", "active")])
+            } catch {
+                throw RPCError(code: -1, message: "\(error)")
+            }
+        }
+        registry.register("loadplugin", category: "Plugins",
+                          help: "loadplugin \"name\"\nLoads a plugin of plugins.toml that is not running (failed, unloaded or disabled).") { [weak self] request throws(RPCError) in
+            guard let self else { throw RPCError(code: -1, message: "node stopped") }
+            guard let name = request.params.first?.stringValue, request.params.count == 1 else {
+                throw RPCError(code: -8, message: "loadplugin \"name\"")
+            }
+            guard self.plugins.plugin(named: name) == nil else {
+                throw RPCError(code: -8, message: "plugin \(name) is already running; use reloadplugin")
+            }
+            do throws(PluginLoadError) {
+                let info = try self.reloadPlugin(name)
+                return .object([("name", .string(info.name)), ("version", .string(info.version)), ("state", "active")])
+            } catch {
+                throw RPCError(code: -1, message: "\(error)")
+            }
+        }
+        registry.register("unloadplugin", category: "Plugins",
+                          help: "unloadplugin \"name\"\nStops calling a plugin and unloads it (its image stays mapped; a stateful plugin resumes from its cursor when loaded again).") { request throws(RPCError) in
+            guard let name = request.params.first?.stringValue, request.params.count == 1 else {
+                throw RPCError(code: -8, message: "unloadplugin \"name\"")
+            }
+            guard manager.unload(name) else { throw RPCError(code: -8, message: "plugin \(name) is not running") }
+            return .null
+        }
+        for plugin in manager.activePlugins { registerRPCMethods(of: plugin) }
+    }
+
+    /// Registers `NAME.method` for each method `plugin` declared (calls go to whichever build is current).
+    func registerRPCMethods(of plugin: PluginInstance) {
+        let manager = plugins
+        for (method, help) in plugin.rpcMethods {
                 let name = plugin.name
                 registry.register("\(name).\(method)", category: "Plugin \(name)", help: "\(name).\(help)") { request throws(RPCError) in
                     guard let live = manager.plugin(named: name) else {
@@ -162,7 +225,6 @@ extension Node {
                     }
                 }
             }
-        }
     }
 }
 

@@ -53,6 +53,7 @@ public final class PluginManager: @unchecked Sendable {
     let logger: Logger
     private let lock = NSLock()
     private var entries: [Entry] = []
+    private var retired = 0
 
     /// A manager whose plugins will use `services`; images are copied into `imagesDirectory`.
     public init(services: any PluginServices, imagesDirectory: String, logger: Logger) {
@@ -94,6 +95,101 @@ public final class PluginManager: @unchecked Sendable {
             lock.withLock { entries.append(entry) }
         }
     }
+
+    /// How many recent blocks a same-consensus-version build must judge like the running one before it may replace
+    /// it.
+    public static let shadowBlocks = 100
+
+    /// A hot upgrade: loads the build at `path` (default: the configured path) as a new image, checks it may replace
+    /// the running one, creates its instance, and at a block boundary (`atBlockBoundary` runs its argument with
+    /// block connection paused) hands over the old build's state and switches. The old image is never unmapped;
+    /// any failure leaves the old build running and says why.
+    ///
+    /// Consensus plugins: the new build's consensus version must equal the running one's (and the new build must
+    /// give the same verdicts on the last ``shadowBlocks`` blocks, supplied by `recentBlocks`), or be higher with an
+    /// activation height above the tip (`tipHeight`).
+    public func reload(_ name: String, path: String? = nil, tipHeight: Int64,
+                       recentBlocks: () -> [(height: Int64, hash: [UInt8], block: [UInt8])],
+                       atBlockBoundary: (() -> Void) -> Void) throws(PluginLoadError) -> PluginDescriptorInfo {
+        guard let entry = lock.withLock({ entries.first { $0.configuration.name == name } }) else {
+            throw PluginLoadError(path: path ?? name, reason: "no plugin named \(name) in plugins.toml")
+        }
+        let source = path ?? entry.configuration.path
+        let image = try PluginImage.load(path: source, pinnedSHA256: path == nil ? entry.configuration.sha256 : nil,
+                                         imagesDirectory: imagesDirectory)
+        func refuse(_ reason: String) -> PluginLoadError { PluginLoadError(path: source, reason: reason) }
+        guard image.info.name == name else {
+            throw refuse("the new build calls itself \"\(image.info.name)\", not \"\(name)\"")
+        }
+        let old = lock.withLock { entry.state == "active" ? entry.instance : nil }
+        if let oldInfo = old?.image.info, oldInfo.isConsensus || image.info.isConsensus {
+            if image.info.consensusVersion < oldInfo.consensusVersion {
+                throw refuse("consensus_version \(image.info.consensusVersion) is lower than the running \(oldInfo.consensusVersion)")
+            }
+            if image.info.consensusVersion > oldInfo.consensusVersion && image.info.activationHeight <= tipHeight {
+                throw refuse("consensus_version \(image.info.consensusVersion) must name an activation height above the tip "
+                             + "(\(tipHeight)); it names \(image.info.activationHeight)")
+            }
+        }
+        let new = try PluginInstance(image: image, configuration: entry.configuration.configBytes, services: services,
+                                     budget: entry.configuration.budget, logger: logger)
+        if let oldInfo = old?.image.info, oldInfo.judgesBlocks, image.info.consensusVersion == oldInfo.consensusVersion {
+            for b in recentBlocks() where b.height >= image.info.activationHeight {
+                let verdict = new.checkBlock(height: b.height, hash: b.hash, block: b.block)
+                guard verdict == .ok else {
+                    new.unload()
+                    throw refuse("in shadow the new build judged block \(b.height) differently: \(verdict)")
+                }
+            }
+        }
+        drainObservers()
+        var failure: String?
+        atBlockBoundary {
+            if let old {
+                switch old.exportState() {
+                case let .failure(error): failure = "the running build could not export its state: \(error)"
+                case let .success((version, state)):
+                    if case let .failure(error) = new.importState(version: version, state: state) {
+                        failure = "the new build refused the state (version \(version)): \(error)"
+                    }
+                }
+            }
+            guard failure == nil else { return }
+            lock.withLock {
+                entry.instance = new
+                entry.info = image.info
+                entry.sha256 = image.sha256
+                entry.state = "active"
+                entry.loadedAt = Date()
+                entry.consecutiveFaults = 0
+                retired += old == nil ? 0 : 1
+            }
+        }
+        if let failure {
+            new.unload()
+            throw refuse(failure)
+        }
+        old?.unload()
+        logger.info("plugin \(name) upgraded to \(image.info.version) (\(image.sha256.prefix(12))); the old image stays mapped")
+        return image.info
+    }
+
+    /// Stops calling plugin `name` and unloads its instance (`unloadplugin`). Its image stays mapped.
+    public func unload(_ name: String) -> Bool {
+        let instance: PluginInstance? = lock.withLock {
+            guard let e = entries.first(where: { $0.configuration.name == name && $0.state == "active" }) else { return nil }
+            e.state = "unloaded by request"
+            retired += 1
+            return e.instance
+        }
+        guard let instance else { return false }
+        drainObservers()
+        instance.unload()
+        return true
+    }
+
+    /// Images retired by upgrades and unloads (still mapped: Swift images are never unmapped).
+    public var retiredImages: Int { lock.withLock { retired } }
 
     /// `-checkplugins`: loads each enabled plugin of `file` and calls its `on_load` with its configuration, then
     /// unloads it; nothing is attached to a chain. Returns one line per plugin and whether all passed.
@@ -165,13 +261,16 @@ public final class PluginManager: @unchecked Sendable {
                 continue
             }
             entry.queue.async { [self] in
-                let outcome = lock.withLock { entry.state == "active" } ? deliver(instance) : .ok
+                // The instance is looked up when the event is delivered: events queued across a hot upgrade go to
+                // the build that is current then, in order, once each.
+                let current = lock.withLock { entry.state == "active" ? entry.instance : nil }
+                let outcome = current.map(deliver) ?? .ok
                 lock.withLock {
                     entry.queued -= 1
                     if case .fault = outcome { entry.consecutiveFaults += 1 } else { entry.consecutiveFaults = 0 }
                 }
                 if lock.withLock({ entry.consecutiveFaults >= PluginManager.maxObserverFaults && entry.state == "active" }) {
-                    disable(instance, reason: "\(PluginManager.maxObserverFaults) faults in a row")
+                    disable(current ?? instance, reason: "\(PluginManager.maxObserverFaults) faults in a row")
                 }
             }
         }

@@ -5,12 +5,19 @@
  * size in its key-value namespace, through the block's transaction (so a reorganisation undoes the record and a
  * crash never splits it from the chain), and keeps running totals the same way. It answers two RPC methods:
  *
- *   chainstats.summary          {"blocks":N,"transactions":N,"bytes":N,"last_height":H}
+ *   chainstats.summary          {"blocks":N,"transactions":N,"bytes":N,"last_height":H,"seen":S}
+ *
+ * "seen" is in-memory state: blocks this plugin has been handed since the node started, carried across hot
+ * upgrades by export_state / import_state (the persistent totals live in the key-value store).
  *   chainstats.block [height]   {"height":H,"transactions":N,"bytes":N}
  *
  * Config (plugins.toml [plugins.chainstats.config]): none required; unknown keys are refused.
  */
 #include "chainstats.h"
+
+#ifndef CHAINSTATS_VERSION
+#define CHAINSTATS_VERSION "1.0.0"
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +26,7 @@
 struct flux_plugin {
     const flux_host_api *api;
     flux_host *host;
+    uint64_t seen;   /* blocks handed to this plugin (and its predecessors) since the node started */
 };
 
 /* ---- small helpers ---- */
@@ -183,6 +191,7 @@ static flux_status record(flux_plugin *self, const flux_block_event *event, flux
         totals[1] += count;
         totals[2] += event->block.len;
         totals[3] = (uint64_t)event->height;
+        self->seen += 1;
     } else {
         /* The host has already undone this block's writes; keep totals consistent for observers anyway. */
         s = FLUX_OK;
@@ -208,9 +217,10 @@ static flux_status rpc_call(flux_plugin *self, flux_bytes method, flux_bytes par
         uint64_t totals[4];
         flux_status s = read_totals(self, NULL, totals);
         if (s != FLUX_OK) return s;
-        snprintf(text, sizeof(text), "{\"blocks\":%llu,\"transactions\":%llu,\"bytes\":%llu,\"last_height\":%llu}",
+        snprintf(text, sizeof(text),
+                 "{\"blocks\":%llu,\"transactions\":%llu,\"bytes\":%llu,\"last_height\":%llu,\"seen\":%llu}",
                  (unsigned long long)totals[0], (unsigned long long)totals[1], (unsigned long long)totals[2],
-                 (unsigned long long)totals[3]);
+                 (unsigned long long)totals[3], (unsigned long long)self->seen);
         *out_result = make_buffer(text);
         return FLUX_OK;
     }
@@ -244,6 +254,28 @@ static flux_status rpc_call(flux_plugin *self, flux_bytes method, flux_bytes par
     return FLUX_ERR_NOT_FOUND;
 }
 
+/* Hot upgrade: state format 1 is the LE64 `seen` counter. */
+static flux_status export_state(flux_plugin *self, uint32_t *out_version, flux_buffer *out_state,
+                                flux_buffer *out_message) {
+    (void)out_message;
+    out_state->data = (uint8_t *)malloc(8);
+    if (out_state->data == NULL) return FLUX_ERR_FAILED;
+    out_state->len = 8;
+    put_u64(out_state->data, self->seen);
+    *out_version = 1;
+    return FLUX_OK;
+}
+
+static flux_status import_state(flux_plugin *self, uint32_t version, flux_bytes state, flux_buffer *out_message) {
+    if (version == 0 && state.len == 0) return FLUX_OK;   /* predecessor without state */
+    if (version != 1 || state.len != 8) {
+        *out_message = make_buffer("chainstats: unknown state format");
+        return FLUX_ERR_INVALID_ARGUMENT;
+    }
+    self->seen = get_u64(state.data);
+    return FLUX_OK;
+}
+
 static const flux_plugin_callbacks callbacks = {
     .struct_size = sizeof(flux_plugin_callbacks),
     .on_load = on_load,
@@ -252,6 +284,8 @@ static const flux_plugin_callbacks callbacks = {
     .block_connected = block_connected,
     .block_disconnected = block_disconnected,
     .rpc_call = rpc_call,
+    .export_state = export_state,
+    .import_state = import_state,
 };
 
 static const flux_plugin_descriptor descriptor = {
@@ -263,8 +297,8 @@ static const flux_plugin_descriptor descriptor = {
     .callbacks_size = sizeof(flux_plugin_callbacks),
     .capabilities = FLUX_CAP_OBSERVE_BLOCKS | FLUX_CAP_STATEFUL | FLUX_CAP_RPC,
     .name = {(const uint8_t *)"chainstats", 10},
-    .version = {(const uint8_t *)"1.0.0", 5},
-    .build_id = {(const uint8_t *)"chainstats-1.0.0", 16},
+    .version = {(const uint8_t *)CHAINSTATS_VERSION, sizeof(CHAINSTATS_VERSION) - 1},
+    .build_id = {(const uint8_t *)"chainstats-" CHAINSTATS_VERSION, sizeof("chainstats-" CHAINSTATS_VERSION) - 1},
     .toolchain = {(const uint8_t *)"c", 1},
     .callbacks = &callbacks,
 };

@@ -105,4 +105,92 @@ import Testing
             try await withTestNodes { nodes in _ = try await nodes.start(directory: try Self.dataFolder(extra: required)) }
         }
     }
+
+    @Test func hotUpgradesUnderLoadLoseNoBlockAndCarryState() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(directory: try Self.dataFolder(addressindex: false))
+            let rpc = rpcClient(node)
+            let miner = BackgroundMiner(node: node)
+            miner.start()
+            var heights: [Int] = []
+            for version in 1...3 {
+                let build = try compileChainStats(version: "1.0.\(version)")
+                #expect(await eventually(30) { node.chain.height >= 5 * version })
+                let before = node.chain.height
+                let reply = try await rpc.call("reloadplugin", params: ["chainstats", .string(build)])
+                #expect(reply["version"] == .string("1.0.\(version)"))
+                heights.append(before)
+            }
+            // A failed upgrade (not a plugin) leaves the running build in place.
+            let garbage = ChainBuilderDirectory.make() + "/libgarbage.so"
+            try Data("not an ELF image".utf8).write(to: URL(fileURLWithPath: garbage))
+            #expect(await rpcErrorCode { try await rpc.call("reloadplugin", params: ["chainstats", .string(garbage)]) } == -1)
+            #expect(await eventually(30) { node.chain.height >= heights.last! + 5 })
+            miner.stop()
+            let height = node.chain.height
+            let listing = try #require(try await rpc.call("listplugins").arrayValue?.first { $0["name"] == "chainstats" })
+            #expect(listing["version"] == "1.0.3")
+            #expect(listing["state"] == "active")
+            let summary = try await Self.summary(node)
+            // Every block exactly once: the store's count and the in-memory count carried across three upgrades.
+            #expect(summary["blocks"] == .int(height))
+            #expect(summary["last_height"] == .int(height))
+            #expect(summary["seen"] == .int(height))
+            #expect(heights == heights.sorted() && Set(heights).count == heights.count, "the tip kept advancing: \(heights)")
+            #expect(miner.failures == 0)
+        }
+    }
+}
+
+/// Mines a block every few milliseconds on its own thread until stopped.
+final class BackgroundMiner: @unchecked Sendable {
+    let node: Node
+    private let lock = NSLock()
+    private var running = false
+    private var failed = 0
+    private let done = DispatchSemaphore(value: 0)
+
+    init(node: Node) { self.node = node }
+
+    var failures: Int { lock.withLock { failed } }
+
+    func start() {
+        lock.withLock { running = true }
+        let thread = Thread { [self] in
+            while lock.withLock({ running }) {
+                do { _ = try node.mineBlocks(1, to: burnScript) } catch { lock.withLock { failed += 1 } }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func stop() {
+        lock.withLock { running = false }
+        done.wait()
+    }
+}
+
+/// Builds Plugins/ChainStats/chainstats.c as version `version` with the toolchain's C compiler; returns the path.
+func compileChainStats(version: String) throws -> String {
+    var root = URL(fileURLWithPath: #filePath)
+    while root.path != "/", !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+        root.deleteLastPathComponent()
+    }
+    let output = ChainBuilderDirectory.make() + "/libchainstats-\(version).so"
+    let compilers = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        .flatMap { dir in ["clang", "cc", "gcc"].map { "\(dir)/\($0)" } }
+    let compiler = compilers.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/cc"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: compiler)
+    process.arguments = ["-std=c99", "-shared", "-fPIC", "-fvisibility=hidden",
+                         "-I", root.appendingPathComponent("SDK/CFluxPlugin/include").path,
+                         "-I", root.appendingPathComponent("Plugins/ChainStats/include").path,
+                         "-DCHAINSTATS_VERSION=\"\(version)\"", "-o", output,
+                         root.appendingPathComponent("Plugins/ChainStats/chainstats.c").path]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw NodeTestError("compiling chainstats \(version) failed") }
+    return output
 }

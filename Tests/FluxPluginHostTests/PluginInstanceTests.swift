@@ -34,7 +34,7 @@ import Testing
         // Nothing was written outside the transactions.
         let summary = try plugin.rpcCall(method: "summary", params: Array("[]".utf8)).get()
         #expect(String(decoding: summary, as: UTF8.self)
-                == "{\"blocks\":3,\"transactions\":3,\"bytes\":\(3 * bytes.count),\"last_height\":2}")
+                == "{\"blocks\":3,\"transactions\":3,\"bytes\":\(3 * bytes.count),\"last_height\":2,\"seen\":3}")
         let one = try plugin.rpcCall(method: "block", params: Array("[1]".utf8)).get()
         #expect(String(decoding: one, as: UTF8.self) == "{\"height\":1,\"transactions\":1,\"bytes\":\(bytes.count)}")
         switch plugin.rpcCall(method: "block", params: Array("[\"x\"]".utf8)) {
