@@ -121,7 +121,7 @@ let package = Package(
                           path: "Core/flux-cli", swiftSettings: strict),
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",
-                                         "FluxStorage", "CRocksDB", "FluxChain", "FluxChainFixtures", "FluxScript", "FluxNode", "FluxOptions",
+                                         "FluxStorage", "CRocksDB", "FluxChain", "FluxChainFixtures", "FluxScript", "FluxNode", "FluxOptions", "FluxPluginHost",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Core/flux-bench", swiftSettings: strict),
 

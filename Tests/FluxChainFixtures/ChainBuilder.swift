@@ -29,11 +29,7 @@ public struct ChainBuilder {
     }
 
     /// A new temporary data folder.
-    public static func temporaryDirectory() -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flux-chain-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
-    }
+    public static func temporaryDirectory() -> String { TestScratch.directory("flux-chain") }
 
     /// Builds a block on `parent` with `transactions` after the coinbase. `time` defaults to parent + 120. The
     /// block reward goes to `payTo` when given, else to `minerScript`.

@@ -1,4 +1,5 @@
 import FluxChain
+import FluxChainFixtures
 import FluxConsensus
 import FluxJSON
 import FluxMining
@@ -202,9 +203,7 @@ func rpcFailure(_ call: () async throws -> JSONValue) async -> RPCClientError? {
 
 enum ChainBuilderDirectory {
     static func make() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flux-node-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
+        TestScratch.directory("flux-node")
     }
 }
 

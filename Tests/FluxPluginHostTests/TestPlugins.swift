@@ -1,3 +1,4 @@
+import FluxChainFixtures
 import Foundation
 
 /// Builds small C plugins at test time with the toolchain's C compiler, each from one template with the field
@@ -101,8 +102,7 @@ enum TestPlugins {
 
     /// Compiles the template with `defines` (NAME=VALUE or NAME) into a new shared object; returns its path.
     static func build(_ defines: [String] = []) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flux-test-plugin-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = URL(fileURLWithPath: TestScratch.directory("flux-test-plugin"))
         let source = dir.appendingPathComponent("plugin.c").path
         let output = dir.appendingPathComponent("libtestplugin.so").path
         try template.write(toFile: source, atomically: true, encoding: .utf8)
@@ -123,7 +123,7 @@ enum TestPlugins {
 
     /// A fresh folder for content-addressed images.
     static func imagesDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("flux-images-\(UUID().uuidString)").path
+        TestScratch.directory("flux-images")
     }
 
     /// The example plugins SwiftPM built next to the test bundle.
