@@ -131,6 +131,38 @@ import Testing
         let readme = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
         #expect(readme.contains("swift build"))
         #expect(readme.contains("[plugins.my_tpl]"))
+
+        // Building a separate SwiftPM package is too slow for the test suite; type-checking the generated source
+        // against the SDK module this build produced catches a template that no longer compiles.
+        if let modules = Self.sdkModules(), let swiftc = Self.executable("swiftc") {
+            let checked = try Self.run(swiftc, ["-typecheck", "-swift-version", "6", "-I", modules.swiftModules,
+                                                "-Xcc", "-fmodule-map-file=" + modules.moduleMap,
+                                                "-I", Self.repository + "/SDK/CFluxPlugin/include",
+                                                dir + "/Sources/MyTplPlugin/MyTplPlugin.swift"])
+            #expect(checked.status == 0, "\(checked.output)")
+            #expect(!checked.output.contains("warning:"), "\(checked.output)")
+        }
+    }
+
+    /// The SDK's Swift module and the C module map of this build (next to the test bundle), if present.
+    static func sdkModules() -> (swiftModules: String, moduleMap: String)? {
+        var dir = Bundle.main.bundleURL
+        if dir.pathExtension != "xctest" { dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let modules = candidate.appendingPathComponent("Modules")
+            let moduleMap = candidate.appendingPathComponent("CFluxPlugin.build/module.modulemap")
+            if FileManager.default.fileExists(atPath: modules.appendingPathComponent("FluxPluginSDK.swiftmodule").path),
+               FileManager.default.fileExists(atPath: moduleMap.path) {
+                return (modules.path, moduleMap.path)
+            }
+        }
+        return nil
+    }
+
+    /// `name` on the PATH.
+    static func executable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     @Test func usageErrorsExitTwoAndExistingFoldersAreRefused() throws {
