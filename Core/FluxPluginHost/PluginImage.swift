@@ -121,7 +121,7 @@ public struct PluginImage: @unchecked Sendable {
             throw fail("descriptor.name \"\(name)\" is not [a-z][a-z0-9_]{0,31}")
         }
         let toolchain = string(v.toolchain)
-        if toolchain.hasPrefix("swift") && toolchain != hostToolchain {
+        if toolchain.hasPrefix("swift") && (toolchain != hostToolchain || toolchain == "swift-unknown") {
             throw fail("descriptor.toolchain is \(toolchain), this node was built with \(hostToolchain): "
                        + "Swift plugins must come from the same toolchain")
         }

@@ -24,6 +24,7 @@ public final class PluginInstance: @unchecked Sendable {
     let services: any PluginServices
     let logger: Logger
     private var handle: OpaquePointer?
+    private var isUnloaded = false
     private let lock = NSLock()
     private var metricValues: [String: Double] = [:]
     private var loading = true
@@ -78,11 +79,14 @@ public final class PluginInstance: @unchecked Sendable {
 
     /// Calls `on_unload`; the instance is never called again. Safe to call more than once.
     public func unload() {
-        let h: OpaquePointer?? = lock.withLock {
-            defer { handle = nil }
-            return handle == nil ? nil : .some(handle)
+        let (first, h): (Bool, OpaquePointer?) = lock.withLock {
+            defer {
+                isUnloaded = true
+                handle = nil
+            }
+            return (!isUnloaded, handle)
         }
-        guard let h, let onUnload = image.callbacks.pointee.on_unload else { return }
+        guard first, let onUnload = image.callbacks.pointee.on_unload else { return }
         onUnload(h)
     }
 
@@ -201,12 +205,13 @@ public final class PluginInstance: @unchecked Sendable {
 
     // MARK: Plumbing
 
-    private func liveHandle() -> OpaquePointer? { lock.withLock { handle } }
+    /// The instance handle (which may be NULL for a plugin without instance state), or nil once unloaded.
+    private func liveHandle() -> OpaquePointer?? { lock.withLock { isUnloaded ? nil : .some(handle) } }
 
     private func count(_ body: (inout Counters) -> Void) { lock.withLock { body(&counters) } }
 
     /// Calls `body` with the live handle and a message buffer, timing it and classifying the status.
-    private func invoke(_ what: String, _ body: (OpaquePointer, UnsafeMutablePointer<flux_buffer>) -> Int32) -> Outcome {
+    private func invoke(_ what: String, _ body: (OpaquePointer?, UnsafeMutablePointer<flux_buffer>) -> Int32) -> Outcome {
         guard let h = liveHandle() else { return .fault("\(name) is unloaded") }
         var message = flux_buffer(data: nil, len: 0)
         let started = ContinuousClock.now

@@ -35,17 +35,19 @@
  * THREADING
  *   - on_load, import_state, export_state and on_unload are called one at a time, never concurrently with any
  *     other callback of the same instance.
- *   - Stateful and judging plugins (FLUX_CAP_STATEFUL, FLUX_CAP_JUDGE_*) get block_connected,
- *     block_disconnected and check_block in-line, on the chain's thread, in block order, one call at a time,
- *     in the order of plugins.toml. They hold up block processing while they run: keep them short; the host
+ *   - Stateful and block-judging plugins (FLUX_CAP_STATEFUL, FLUX_CAP_JUDGE_BLOCKS, FLUX_CAP_COINBASE_OUTPUTS) get
+ *     block_connected, block_disconnected and check_block in-line, on the chain's thread, in block order, one call
+ *     at a time, in the order of plugins.toml. check_transaction runs on the thread that admits the transaction to
+ *     the mempool, coinbase_outputs on the thread that builds a block template. They hold up block processing while they run: keep them short; the host
  *     enforces a time budget (plugins.toml `budget_ms`) and counts overruns as faults.
  *   - Pure observers get block, transaction, tip and tick events from a bounded queue on a thread of their own:
  *     one call at a time per plugin, in order, never blocking the chain. When the queue is full, events are
  *     dropped and counted (`listplugins` shows the drops). A replayed event carries FLUX_EVENT_REPLAY.
  *   - rpc_call and p2p_message may run concurrently with each other and with the event callbacks of the same
  *     plugin, on host worker threads: protect shared state.
- *   - Host services may be called from any thread, at any time between on_load's return and on_unload, except
- *     that a flux_kv_txn is used only inside the callback that received it. They never call back into the
+ *   - Host services may be called from any thread, from the start of on_load until on_unload returns, except
+ *     that a flux_kv_txn is used only inside the callback that received it and register_rpc / register_p2p only
+ *     during on_load. They never call back into the
  *     calling plugin.
  *   - Callbacks must not block for long (no network waits, no sleeping). Long work belongs on the plugin's own
  *     threads, started in on_load and stopped in on_unload.
@@ -88,7 +90,7 @@ extern "C" {
 /** The one symbol every plugin exports. */
 #define FLUX_PLUGIN_ENTRY_SYMBOL "flux_plugin_entry"
 
-/** True when a struct written with size `s` contains `field` of `type` (use before reading appended fields). */
+/** True when `ptr` (a struct of `type` whose writer set struct_size) contains `field` (check appended fields). */
 #define FLUX_HAS(ptr, type, field) \
     ((ptr) != NULL && (ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
@@ -156,7 +158,7 @@ typedef struct flux_kv_txn flux_kv_txn;
 #define FLUX_CAP_JUDGE_TRANSACTIONS 0x40
 /** coinbase_outputs: outputs every block template must pay (consensus; needs consensus_version > 0). */
 #define FLUX_CAP_COINBASE_OUTPUTS 0x80
-/** rpc_call for methods the plugin registers under its name ("NAME.method" or "NAME_method"). */
+/** rpc_call for methods the plugin registers; the node exposes them as "NAME.method". */
 #define FLUX_CAP_RPC 0x100
 /** p2p_message for commands the plugin registers under its prefix. */
 #define FLUX_CAP_P2P 0x200
@@ -251,17 +253,20 @@ typedef struct flux_host_api {
                                                     flux_sink FLUX_NULLABLE reason, void *FLUX_NULLABLE context);
 
     /**
-     * Registers JSON-RPC method `name` (during on_load only). The node exposes it as "PLUGIN.name" and calls
-     * rpc_call with `name`. `help` is the text of `help PLUGIN.name` (first line: synopsis).
+     * Registers JSON-RPC method `name` ([a-z][a-z0-9_]{0,31}; during on_load only). The node exposes it as
+     * "PLUGIN.name" and calls rpc_call with `name`. `help` is the text of `help PLUGIN.name` (first line: synopsis).
      */
     flux_status (*FLUX_NULLABLE register_rpc)(flux_host *FLUX_NONNULL host, flux_bytes name, flux_bytes help);
-    /** Registers P2P command `command` (during on_load only); on the wire it is "PLUGIN:command" (≤ 12 bytes). */
+    /**
+     * Registers P2P command `command` (during on_load only); on the wire it is "PLUGIN:command", which must fit the
+     * protocol's 12-byte command field, so only plugins with short names can use P2P in ABI 1.x.
+     */
     flux_status (*FLUX_NULLABLE register_p2p)(flux_host *FLUX_NONNULL host, flux_bytes command);
     /** Sends a registered command to one peer, or to every peer when `peer_id` is 0. */
     flux_status (*FLUX_NULLABLE send_p2p)(flux_host *FLUX_NONNULL host, uint64_t peer_id, flux_bytes command,
                                           flux_bytes payload);
 
-    /** Sets gauge `name` (exported as flux_plugin_PLUGIN_name). */
+    /** Sets gauge `name` ([a-z][a-z0-9_]{0,31}; exported as flux_plugin_PLUGIN_name). */
     flux_status (*FLUX_NULLABLE metric_set)(flux_host *FLUX_NONNULL host, flux_bytes name, double value);
     /** Adds `delta` (≥ 0) to counter `name` (exported as flux_plugin_PLUGIN_name_total). */
     flux_status (*FLUX_NULLABLE metric_add)(flux_host *FLUX_NONNULL host, flux_bytes name, double delta);
@@ -276,7 +281,8 @@ typedef struct flux_plugin_callbacks {
     /**
      * Creates the instance. `config` is the plugin's table from plugins.toml as a JSON object (UTF-8). Validate
      * it here: a refusal (any status but FLUX_OK, message in out_message) keeps the plugin out and names why.
-     * `api` and `host` stay valid until on_unload returns. Required.
+     * `api` and `host` stay valid until on_unload returns. `*out_plugin` may stay NULL for a plugin without
+     * instance state: every later callback then receives NULL. Required.
      */
     flux_status (*FLUX_NULLABLE on_load)(const flux_host_api *FLUX_NONNULL api, flux_host *FLUX_NONNULL host,
                                          flux_bytes config, flux_plugin *FLUX_NULLABLE *FLUX_NONNULL out_plugin,
@@ -290,7 +296,10 @@ typedef struct flux_plugin_callbacks {
     flux_status (*FLUX_NULLABLE block_connected)(flux_plugin *FLUX_NULLABLE plugin,
                                                  const flux_block_event *FLUX_NONNULL event,
                                                  flux_kv_txn *FLUX_NULLABLE txn, flux_buffer *FLUX_NONNULL out_message);
-    /** A block left the active chain (newest first). The host has already undone the block's txn writes. */
+    /**
+     * A block left the active chain (newest first). The host has already undone the block's txn writes. Optional
+     * even with FLUX_CAP_OBSERVE_BLOCKS or FLUX_CAP_STATEFUL.
+     */
     flux_status (*FLUX_NULLABLE block_disconnected)(flux_plugin *FLUX_NULLABLE plugin,
                                                     const flux_block_event *FLUX_NONNULL event,
                                                     flux_kv_txn *FLUX_NULLABLE txn,
@@ -361,7 +370,7 @@ typedef struct flux_plugin_descriptor {
     flux_bytes version;           /* the plugin's own version, e.g. "1.4.2" */
     flux_bytes build_id;          /* anything that tells builds apart (a commit, a date) */
     flux_bytes toolchain;         /* "c", or the Swift toolchain ("swift-6.3.1"): Swift plugins must match the node's */
-    const flux_plugin_callbacks *FLUX_NULLABLE callbacks;
+    const flux_plugin_callbacks *FLUX_NULLABLE callbacks;   /* required: the host refuses NULL */
 } flux_plugin_descriptor;
 
 /**
@@ -370,8 +379,6 @@ typedef struct flux_plugin_descriptor {
  */
 typedef const flux_plugin_descriptor *FLUX_NULLABLE (*flux_plugin_entry_fn)(void);
 
-/** The ABI version of the SDK's compiled copy of this header, (major << 16) | minor (for hosts and tools). */
-uint32_t flux_plugin_header_abi_version(void);
 
 #if defined(__clang__)
 #pragma clang assume_nonnull end
