@@ -86,6 +86,37 @@ import FluxStorage
     }
 
     @Test func survivesRepeatedKillsDuringImport() throws {
+        try runKills(withPlugin: false)
+    }
+
+    /// The same with the stateful example plugin `chainstats` loaded: its key-value records commit in the block's
+    /// batch, so after every kill its totals and cursor match the chain exactly.
+    @Test func pluginStateSurvivesRepeatedKills() throws {
+        try runKills(withPlugin: true)
+    }
+
+    /// Checks chainstats' records in the store against the committed tip, reading the raw store (opening a
+    /// `ChainState` would connect stored blocks first, without the plugin, as a node does before its plugins load
+    /// and catch up).
+    static func checkPluginState(dataDir: URL) throws {
+        let store = try ChainStore(database: try Database(path: dataDir.appendingPathComponent("regtest/chain").path))
+        defer { store.close() }
+        func le(_ b: [UInt8], _ offset: Int) -> Int { b[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | Int($1) } }
+        let stored = try store.pluginValue(namespace: "plugin.chainstats", key: Array("totals".utf8))
+        guard let tip = try store.tip(), let height = try store.indexRecord(tip)?.height, height > 0 else {
+            #expect(stored == nil || le(stored!, 0) == 0, "plugin records exist for a chain with no committed block")
+            return
+        }
+        let totals = try #require(stored)
+        #expect(totals.count == 32)
+        #expect(le(totals, 0) == height, "plugin counted \(le(totals, 0)) blocks, the committed chain has \(height)")
+        #expect(le(totals, 24) == height)
+        let cursor = try #require(try store.pluginValue(namespace: "plugin.chainstats", key: [0] + Array("cursor".utf8)))
+        #expect(le(cursor, 0) == height)
+        #expect(Array(cursor[8...]) == Array(tip.bytes))
+    }
+
+    func runKills(withPlugin: Bool) throws {
         let root = URL(fileURLWithPath: ChainBuilder.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: root) }
         let dataDir = root.appendingPathComponent("node")
@@ -100,10 +131,15 @@ import FluxStorage
             try Self.writeBlockFile(slice, to: url)
             files.append(url.path)
         }
+        let plugins = root.appendingPathComponent("plugins.toml")
+        let library = Self.fluxd.deletingLastPathComponent().appendingPathComponent("libFluxPluginChainStats.so").path
+        try (withPlugin ? "[plugins.chainstats]\npath = \"\(library)\"\nrequired = true\n" : "")
+            .write(to: plugins, atomically: true, encoding: .utf8)
         func launch(_ count: Int) throws -> Process {
             let process = Process()
             process.executableURL = Self.fluxd
-            process.arguments = ["-regtest", "-datadir=\(dataDir.path)"] + files.prefix(count).map { "-loadblock=\($0)" }
+            process.arguments = ["-regtest", "-datadir=\(dataDir.path)", "-plugins=\(plugins.path)"]
+                + files.prefix(count).map { "-loadblock=\($0)" }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -120,6 +156,7 @@ import FluxStorage
                 kills += 1
             }
             process.waitUntilExit()
+            if withPlugin { try Self.checkPluginState(dataDir: dataDir) }
             heights.append(try Self.checkConsistency(dataDir: dataDir).height)
         }
         // A last run to completion ends on the heavier branch with nothing lost.
@@ -128,7 +165,8 @@ import FluxStorage
         #expect(process.terminationStatus == 0)
         let final = try Self.checkConsistency(dataDir: dataDir)
         #expect(final.tip == finalTip)
-        print("crash-safety: survived \(kills) SIGKILLs during import (heights after each restart: \(heights)); final tip at height \(final.height)")
+        if withPlugin { try Self.checkPluginState(dataDir: dataDir) }
+        print("crash-safety\(withPlugin ? " (with plugin chainstats)" : ""): survived \(kills) SIGKILLs during import (heights after each restart: \(heights)); final tip at height \(final.height)")
         #expect(kills >= rounds / 2, "too few kills landed during the import: \(kills)")
     }
 }
