@@ -18,9 +18,11 @@ enum TestPlugins {
     }()
 
     static let template = #"""
+    #define _POSIX_C_SOURCE 199309L
     #include "flux_plugin.h"
     #include <stdlib.h>
     #include <string.h>
+    #include <time.h>
     #ifndef ABI_MAJOR
     #define ABI_MAJOR FLUX_PLUGIN_ABI_MAJOR
     #endif
@@ -60,7 +62,14 @@ enum TestPlugins {
     static void on_unload(flux_plugin *p) { free(p); }
     static void free_buffer(flux_buffer b) { free(b.data); }
     static flux_status block_connected(flux_plugin *p, const flux_block_event *e, flux_kv_txn *t, flux_buffer *m) {
-        (void)p; (void)e; (void)t; (void)m; return FLUX_OK;
+        (void)p; (void)t; (void)m;
+    #ifdef SLEEP_MS
+        { struct timespec ts = {0, SLEEP_MS * 1000000L}; nanosleep(&ts, NULL); }
+    #endif
+    #ifdef FAIL_FROM_HEIGHT
+        if (e->height >= FAIL_FROM_HEIGHT) { *m = message("cannot handle this block"); return FLUX_ERR_FAILED; }
+    #endif
+        (void)e; return FLUX_OK;
     }
     static const flux_plugin_callbacks callbacks = {
         .struct_size = sizeof(flux_plugin_callbacks), .on_load = on_load, .on_unload = on_unload,
