@@ -140,3 +140,22 @@ import Testing
         }
     }
 }
+
+/// Block download spread over several peers.
+@Suite(.serialized) struct ParallelDownloadTests {
+    @Test func aJoinerDownloadsBlocksFromEveryPeerThatHasThem() async throws {
+        try await withTestNodes { nodes in
+            let a = try await nodes.start()
+            _ = try a.mineBlocks(300, to: burnScript)
+            let b = try await nodes.start(["-connect=127.0.0.1:\(a.p2pPort)"])
+            #expect(await eventually(60) { b.chain.tip.hash == a.chain.tip.hash })
+            let aBefore = await a.network.receivedMessageCounts()["getdata"] ?? 0
+            let joiner = try await nodes.start(["-connect=127.0.0.1:\(a.p2pPort)", "-connect=127.0.0.1:\(b.p2pPort)"])
+            #expect(await eventually(60) { joiner.chain.tip.hash == a.chain.tip.hash })
+            let fromA = (await a.network.receivedMessageCounts()["getdata"] ?? 0) - aBefore
+            let fromB = await b.network.receivedMessageCounts()["getdata"] ?? 0
+            #expect(fromA > 0 && fromB > 0, "getdata to a: \(fromA), to b: \(fromB)")
+        }
+    }
+}
+
