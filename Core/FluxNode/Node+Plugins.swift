@@ -89,7 +89,7 @@ extension Node {
 
     /// Parses what `coinbase_outputs` returned: CompactSize count ‖ count × (LE64 value ‖ CompactSize length ‖
     /// script), with no trailing bytes; empty means none.
-    static func parseCoinbaseOutputs(_ bytes: [UInt8]) throws(DecodingError) -> [TxOut] {
+    public static func parseCoinbaseOutputs(_ bytes: [UInt8]) throws(DecodingError) -> [TxOut] {
         guard !bytes.isEmpty else { return [] }
         var reader = ByteReader(bytes)
         let count = try reader.readCount("coinbase_outputs.count", limit: UInt64(maxPluginCoinbaseOutputs), minElementSize: 9)

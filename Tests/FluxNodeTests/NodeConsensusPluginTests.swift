@@ -40,6 +40,39 @@ import Testing
         return try #require(signed["hex"]?.stringValue)
     }
 
+    @Test func coinbaseOutputsAreParsedStrictly() throws {
+        var good = ByteWriter()
+        good.writeCompactSize(2)
+        for output in [Self.toll(), Self.toll(5)] { output.encode(to: &good) }
+        #expect(try Node.parseCoinbaseOutputs(good.bytes) == [Self.toll(), Self.toll(5)])
+        #expect(try Node.parseCoinbaseOutputs([]) == [])
+        #expect(try Node.parseCoinbaseOutputs([0]) == [])
+        let value = Array(withUnsafeBytes(of: Int64(7).littleEndian) { Array($0) })
+        let negative = Array(withUnsafeBytes(of: Int64(-1).littleEndian) { Array($0) })
+        let tooMuch = Array(withUnsafeBytes(of: (Amount.maxMoney.units + 1).littleEndian) { Array($0) })
+        var bigScript = ByteWriter()
+        bigScript.writeCompactSize(1)
+        bigScript.writeBytes(value)
+        bigScript.writeVarBytes([UInt8](repeating: 0x51, count: 10_001))
+        var tooMany = ByteWriter()
+        tooMany.writeCompactSize(1_001)
+        for _ in 0..<1_001 { Self.toll().encode(to: &tooMany) }
+        let malformed: [(String, [UInt8])] = [
+            ("count larger than the outputs", [2] + value + [1, 0x51]),
+            ("truncated value", [1, 7, 0]),
+            ("truncated script", [1] + value + [2, 0x51]),
+            ("trailing bytes", [1] + value + [1, 0x51, 0]),
+            ("negative value", [1] + negative + [1, 0x51]),
+            ("value above the money supply", [1] + tooMuch + [1, 0x51]),
+            ("non-canonical count", [0xfd, 1, 0] + value + [1, 0x51]),
+            ("script over 10,000 bytes", bigScript.bytes),
+            ("over 1,000 outputs", tooMany.bytes),
+        ]
+        for (what, bytes) in malformed {
+            #expect(throws: DecodingError.self, "\(what)") { try Node.parseCoinbaseOutputs(bytes) }
+        }
+    }
+
     @Test func minedBlocksPayThePluginAndBlocksWithoutItAreRejectedFromItsActivation() async throws {
         let plugin = try await TollPlugin.compile(activation: 3)
         try await withTestNodes { nodes in
@@ -88,6 +121,130 @@ import Testing
                                        extraOutputs: [Self.toll()])
             #expect(try await rpc.call("submitblock", params: [.string(Hex.encode(paying.serialized))]) == .null)
             #expect(judge.chain.tip.hash == paying.hash)
+        }
+    }
+
+    @Test func theMempoolAsksThePluginAndTemplatesCarryItsOutput() async throws {
+        let plugin = try await TollPlugin.compile(activation: 3)
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(directory: try Self.dataFolder(plugin: plugin))
+            let rpc = rpcClient(node)
+            let address = try #require(try await rpc.call("getnewaddress").stringValue)
+            _ = try await rpc.call("generatetoaddress", params: [101, .string(address)])
+
+            // getblocktemplate's coinbase pays the toll after the miner's output, out of the miner's share.
+            let template = try await rpc.call("getblocktemplate")
+            let coinbaseHex = try #require(template["coinbasetxn"]?["data"]?.stringValue)
+            let coinbase = try Transaction(serialized: try #require(Hex.decode(coinbaseHex)))
+            #expect(coinbase.outputs.last == Self.toll())
+            #expect(template["miner_reward"] == .int(Int(node.params.blockSubsidy(at: 102).units - TollPlugin.defaultAmount)))
+
+            // A transaction the plugin rejects: -26 with its name and message; one it cannot judge: -26, no verdict,
+            // counted as a fault; an ordinary one is admitted.
+            let denied = try await Self.markedTransaction(rpc, marker: "deny")
+            let refusal = await rpcFailure { try await rpc.call("sendrawtransaction", params: [.string(denied)]) }
+            guard case let .rpc(error)? = refusal else {
+                Issue.record("expected an RPC error, got \(String(describing: refusal))")
+                return
+            }
+            #expect(error.code == -26)
+            #expect(error.message == "bad-plugin-toll: transaction carries the deny marker")
+            let failing = try await Self.markedTransaction(rpc, marker: "fail")
+            let noVerdict = await rpcFailure { try await rpc.call("sendrawtransaction", params: [.string(failing)]) }
+            guard case let .rpc(fault)? = noVerdict else {
+                Issue.record("expected an RPC error, got \(String(describing: noVerdict))")
+                return
+            }
+            #expect(fault.code == -26)
+            #expect(fault.message.hasPrefix("plugin-no-verdict: plugin toll gave no verdict"))
+            #expect(fault.message.contains("cannot judge this one"))
+            let listing = try #require(try await rpc.call("listplugins").arrayValue?.first)
+            #expect(listing["faults"] == .int(1))
+            #expect(listing["state"] == "active")
+            #expect(try await rpc.call("getmempoolinfo")["size"] == .int(0))
+            let fine = try await Self.markedTransaction(rpc, marker: "okay")
+            _ = try await rpc.call("sendrawtransaction", params: [.string(fine)])
+            #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
+
+            // The fee goes to the miner, the toll is still paid out of its share.
+            let hashes = try node.mineBlocks(1, to: burnScript)
+            let block = try #require(try node.chain.block(hashes[0]))
+            #expect(block.transactions.count == 2)
+            #expect(block.transactions[0].outputs.last == Self.toll())
+            #expect(block.transactions[0].outputs[0].value
+                    == node.params.blockSubsidy(at: 102) + Amount(units: 10_000) - Amount(units: TollPlugin.defaultAmount))
+        }
+    }
+
+    @Test func malformedCoinbaseOutputsStopTemplatesWithThePluginsName() async throws {
+        let plugin = try await TollPlugin.compile(activation: 3, badOutputs: true)
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(directory: try Self.dataFolder(plugin: plugin))
+            let rpc = rpcClient(node)
+            _ = try await rpc.call("generate", params: [2])   // below the activation height: no outputs asked
+            #expect(node.chain.height == 2)
+            for call in ["generate", "getblocktemplate"] {
+                let failure = await rpcFailure { try await rpc.call(call, params: call == "generate" ? [1] : []) }
+                guard case let .rpc(error)? = failure else {
+                    Issue.record("\(call): expected an RPC error, got \(String(describing: failure))")
+                    continue
+                }
+                #expect(error.code == -1)
+                #expect(error.message.contains("plugin toll: malformed coinbase_outputs for height 3"), "\(error.message)")
+            }
+            #expect(node.chain.height == 2)
+            #expect(try await rpc.call("getblockcount") == .int(2))
+        }
+    }
+
+    @Test func reloadingAConsensusPluginFollowsTheConsensusVersionRules() async throws {
+        let first = try await TollPlugin.compile(version: "1.0.0", activation: 3)
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(directory: try Self.dataFolder(plugin: first))
+            let rpc = rpcClient(node)
+            _ = try node.mineBlocks(6, to: burnScript)
+            func reload(_ path: String) async -> RPCClientError? {
+                await rpcFailure { try await rpc.call("reloadplugin", params: ["toll", .string(path)]) }
+            }
+            func runningVersion() async throws -> JSONValue? {
+                try await rpc.call("listplugins").arrayValue?.first?["version"]
+            }
+
+            // Same consensus version, same verdicts on the recent blocks: replaces the running build.
+            let same = try await TollPlugin.compile(version: "1.0.1", activation: 3)
+            #expect(await reload(same) == nil)
+            #expect(try await runningVersion() == "1.0.1")
+
+            // Same consensus version, but its check_block rejects the recent blocks (another toll): refused in
+            // shadow, the running build stays.
+            let diverging = try await TollPlugin.compile(version: "1.0.2", activation: 3, amount: 999)
+            guard case let .rpc(shadow)? = await reload(diverging) else {
+                Issue.record("a diverging build was accepted")
+                return
+            }
+            #expect(shadow.message.contains("in shadow the new build judged block 3 differently"), "\(shadow.message)")
+            #expect(try await runningVersion() == "1.0.1")
+
+            // A higher consensus version must name an activation height above the tip (6).
+            let early = try await TollPlugin.compile(version: "2.0.0", consensusVersion: 2, activation: 6, amount: 777)
+            guard case let .rpc(refused)? = await reload(early) else {
+                Issue.record("a consensus upgrade activating at the tip was accepted")
+                return
+            }
+            #expect(refused.message.contains("must name an activation height above the tip"), "\(refused.message)")
+            #expect(try await runningVersion() == "1.0.1")
+
+            let later = try await TollPlugin.compile(version: "2.0.1", consensusVersion: 2, activation: 9, amount: 777)
+            #expect(await reload(later) == nil)
+            #expect(try await runningVersion() == "2.0.1")
+            #expect(try await rpc.call("listplugins").arrayValue?.first?["consensus_version"] == .int(2))
+            // The chain goes on: from height 9 blocks pay (and must pay) the new toll.
+            let mined = try node.mineBlocks(4, to: burnScript)
+            #expect(node.chain.height == 10)
+            for (offset, hash) in mined.enumerated() {
+                let coinbase = try #require(try node.chain.block(hash)).transactions[0]
+                #expect((coinbase.outputs.last == Self.toll(777)) == (7 + offset >= 9))
+            }
         }
     }
 }
