@@ -10,6 +10,12 @@ extension ChainState {
                                        ancestors: EntryAncestors(entry: tip))
     }
 
+    /// Why block `hash` was found invalid in this run (nil when it was not, or only before a restart).
+    public func failureReason(_ hash: Hash256) -> RejectReason? {
+        lock.lock(); defer { lock.unlock() }
+        return lastFailure[hash]
+    }
+
     /// Median time past of the tip (the lower bound for the next PoW block's time, exclusive).
     public func medianTimePast() -> UInt32 {
         lock.lock(); defer { lock.unlock() }

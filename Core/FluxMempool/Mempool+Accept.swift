@@ -28,8 +28,9 @@ extension Mempool {
     /// `AcceptToMemoryPool`. Consensus rules (context-free, contextual at tip + 1, finality against the tip's
     /// median time past, inputs from the UTXO set or pooled parents, coinbase maturity, value conservation,
     /// scripts) and policy (expiring within 3 blocks, standardness, dust, sigops, minimum relay fee, no
-    /// double spend of a pooled input). Transactions whose inputs are missing are kept as orphans and accepted
-    /// when a parent arrives; each accepted orphan is also returned through `onAccepted`.
+    /// double spend of a pooled input), then ``transactionValidator`` (the node's plugins). Transactions whose
+    /// inputs are missing are kept as orphans and accepted when a parent arrives; each accepted orphan is also
+    /// returned through `onAccepted`.
     ///
     /// FluxNode (v5/v6) transactions pay no fee; at most one per collateral is pooled, and one with a newer
     /// `sigTime` replaces it (fluxd's policy).
@@ -221,6 +222,10 @@ extension Mempool {
             if fee < minimum { throw reject("insufficient fee", "fee \(fee.units) < \(minimum.units) for \(size) bytes") }
         }
         try verifyScripts(tx, coins: coins, branchId: ctx.branchId)
+        if let check = transactionCheck,
+           let reason = check(TransactionVerdictRequest(transaction: tx, txid: txid, fee: fee, nextHeight: ctx.nextHeight)) {
+            throw .rejected(reason)
+        }
 
         let entry = MempoolEntry(transaction: tx, txid: txid, fee: fee, size: size, time: ctx.now, height: ctx.tipHeight)
         insert(entry, parents: parents, sigOps: sigOps, branchId: ctx.branchId)
@@ -298,6 +303,10 @@ extension Mempool {
             }
         }
         if let check = fluxNodeCheck, let reason = check(tx, ctx.nextHeight) { throw .rejected(reason) }
+        if let check = transactionCheck,
+           let reason = check(TransactionVerdictRequest(transaction: tx, txid: txid, fee: .zero, nextHeight: ctx.nextHeight)) {
+            throw .rejected(reason)
+        }
         if let replaced { removeWithDescendants(replaced) }
         let entry = MempoolEntry(transaction: tx, txid: txid, fee: .zero, size: tx.serializedSize, time: ctx.now,
                                  height: ctx.tipHeight)

@@ -58,6 +58,7 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
     var reorgFailureCount = 0
     var acceptedHandler: (@Sendable (MempoolEntry) -> Void)?
     var fluxNodeCheck: (@Sendable (Transaction, Int) -> RejectReason?)?
+    var transactionCheck: (@Sendable (TransactionVerdictRequest) -> RejectReason?)?
 
     /// Creates an empty pool following `chain` (registers itself as the chain's observer). `now` is the clock
     /// (unix seconds) for entry times and the FluxNode signature-age rules.
@@ -93,6 +94,17 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
     public var fluxNodeValidator: (@Sendable (Transaction, Int) -> RejectReason?)? {
         get { locked { fluxNodeCheck } }
         set { locked { fluxNodeCheck = newValue } }
+    }
+
+    /// A last check of every transaction the pool admits, after all of the pool's own rules passed (so it sees
+    /// only transactions that would otherwise enter, with their fee): the node sets it to ask its transaction-judging
+    /// plugins. Called with both locks held (chain first, then pool), on the thread admitting the transaction, for
+    /// relayed transactions, orphans whose parents arrived, transactions put back after a reorganisation and
+    /// FluxNode transactions. Return a reason to refuse the transaction (it is not kept as an orphan); nil admits
+    /// it. The closure must not wait for other threads.
+    public var transactionValidator: (@Sendable (TransactionVerdictRequest) -> RejectReason?)? {
+        get { locked { transactionCheck } }
+        set { locked { transactionCheck = newValue } }
     }
 
     // MARK: Queries

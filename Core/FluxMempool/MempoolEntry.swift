@@ -28,3 +28,23 @@ public struct MempoolEntry: Sendable {
         feeRate = size > 0 ? Double(fee.units) * 1000 / Double(size) : 0
     }
 }
+
+/// What ``Mempool/transactionValidator`` is asked about: a transaction about to enter the pool.
+public struct TransactionVerdictRequest: Sendable {
+    /// The transaction.
+    public let transaction: Transaction
+    /// Its id.
+    public let txid: Hash256
+    /// Its fee (zero for FluxNode transactions).
+    public let fee: Amount
+    /// The height of the next block, which the transaction is checked for.
+    public let nextHeight: Int
+
+    /// Creates a request.
+    public init(transaction: Transaction, txid: Hash256, fee: Amount, nextHeight: Int) {
+        self.transaction = transaction
+        self.txid = txid
+        self.fee = fee
+        self.nextHeight = nextHeight
+    }
+}

@@ -14,7 +14,8 @@ public enum MempoolError: Error, Equatable, Sendable, CustomStringConvertible {
     /// not relayed: their proofs are not verified by this node), the FluxNode codes
     /// `fluxnode-tx-outpoint-sigTime-older-cant-replace`, `fluxnode-tx-sig-to-old`,
     /// `fluxnode-tx-bench-sig-to-old`, `bad-txns-fluxnode-inputs-invalid-spent-or-bad-value`, and
-    /// `storage-error` when the UTXO set could not be read.
+    /// `storage-error` when the UTXO set could not be read, and what ``Mempool/transactionValidator`` returns
+    /// (the node's plugins: `bad-plugin-NAME` for a plugin's rejection, `plugin-no-verdict` when a plugin failed).
     case rejected(RejectReason)
     /// Some inputs are neither in the UTXO set nor in the pool: the transaction is kept in the bounded orphan
     /// pool and tried again when a parent arrives or the tip changes. Lists the missing outpoints.

@@ -1,4 +1,5 @@
 import FluxChain
+import FluxConsensus
 import FluxJSON
 import FluxMempool
 import FluxPluginHost
@@ -37,7 +38,74 @@ extension Node {
             manager.observeTransaction(txid: Array(entry.txid.bytes), fee: entry.fee.units,
                                        transaction: entry.transaction.serialized)
         }
+        mempool.transactionValidator = { request in Node.judgeTransaction(request, plugins: manager.transactionJudges) }
         registerPluginMethods()
+    }
+
+    /// Asks each transaction-judging plugin, in call order, about a transaction entering the mempool (those whose
+    /// activation height the next block reaches): the first rejection refuses it with reason `bad-plugin-NAME`
+    /// and the plugin's message; a fault (any other status, an overrun) refuses it as `plugin-no-verdict`, and is
+    /// counted as the plugin's fault.
+    static func judgeTransaction(_ request: TransactionVerdictRequest, plugins: [PluginInstance]) -> RejectReason? {
+        var serialized: [UInt8]?
+        for plugin in plugins where Int64(request.nextHeight) >= plugin.image.info.activationHeight {
+            let bytes = serialized ?? request.transaction.serialized
+            serialized = bytes
+            switch plugin.checkTransaction(txid: Array(request.txid.bytes), fee: request.fee.units, transaction: bytes,
+                                           nextHeight: Int64(request.nextHeight)) {
+            case .ok: continue
+            case let .rejected(reason): return RejectReason("bad-plugin-\(plugin.name)", reason)
+            case let .fault(message):
+                return RejectReason("plugin-no-verdict", "plugin \(plugin.name) gave no verdict on \(request.txid): \(message)")
+            }
+        }
+        return nil
+    }
+
+    /// The outputs the consensus plugins require in the coinbase of the block at `height`, in call order: each
+    /// active plugin with `FLUX_CAP_COINBASE_OUTPUTS` whose activation height `height` reaches is asked through
+    /// `coinbase_outputs`, and its bytes are parsed strictly (CompactSize count ‖ outputs, nothing after; at most
+    /// ``maxPluginCoinbaseOutputs`` outputs, values in the money range, scripts at most 10,000 bytes; no bytes
+    /// at all means no outputs). A fault or malformed bytes mean no template can be built: the error names the
+    /// plugin. Block templates pay these outputs out of the miner's share.
+    public func pluginCoinbaseOutputs(height: Int) throws(PluginCoinbaseError) -> [TxOut] {
+        var outputs: [TxOut] = []
+        for plugin in plugins.coinbasePayers where Int64(height) >= plugin.image.info.activationHeight {
+            let (outcome, bytes) = plugin.coinbaseOutputs(height: Int64(height))
+            if case let .fault(message) = outcome {
+                throw PluginCoinbaseError(plugin: plugin.name, reason: message)
+            }
+            do throws(DecodingError) {
+                outputs += try Self.parseCoinbaseOutputs(bytes)
+            } catch {
+                throw PluginCoinbaseError(plugin: plugin.name, reason: "malformed coinbase_outputs for height \(height): \(error)")
+            }
+        }
+        return outputs
+    }
+
+    /// At most this many coinbase outputs per plugin and block.
+    public static let maxPluginCoinbaseOutputs = 1_000
+
+    /// Parses what `coinbase_outputs` returned: CompactSize count ‖ count × (LE64 value ‖ CompactSize length ‖
+    /// script), with no trailing bytes; empty means none.
+    public static func parseCoinbaseOutputs(_ bytes: [UInt8]) throws(DecodingError) -> [TxOut] {
+        guard !bytes.isEmpty else { return [] }
+        var reader = ByteReader(bytes)
+        let count = try reader.readCount("coinbase_outputs.count", limit: UInt64(maxPluginCoinbaseOutputs), minElementSize: 9)
+        var outputs: [TxOut] = []
+        for _ in 0..<count {
+            let value = try reader.readLE(Int64.self, "coinbase_outputs.value")
+            guard Amount(units: value).isInMoneyRange else {
+                throw reader.error("coinbase_outputs.value", .invalidValue("\(value) is outside the money range"))
+            }
+            let script = try reader.readVarBytes("coinbase_outputs.script", limit: 10_000)
+            outputs.append(TxOut(value: Amount(units: value), scriptPubKey: Script(script)))
+        }
+        guard reader.isAtEnd else {
+            throw reader.error("coinbase_outputs", .trailingBytes(count: reader.remaining))
+        }
+        return outputs
     }
 
     /// Brings a stateful plugin to the active tip: unwinds blocks it saw that are no longer active (with the
@@ -244,4 +312,13 @@ final class PluginChainObserver: ChainObserver, @unchecked Sendable {
     func tipChanged(_ tip: BlockIndexEntry) {
         manager.observeTip(height: Int64(tip.height), hash: Array(tip.hash.bytes))
     }
+}
+
+/// A consensus plugin's coinbase outputs could not be had: no block template can be built.
+public struct PluginCoinbaseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The plugin's name.
+    public let plugin: String
+    /// What went wrong (its fault, or why its bytes are malformed).
+    public let reason: String
+    public var description: String { "plugin \(plugin): \(reason)" }
 }

@@ -130,7 +130,7 @@ extension Node {
         }
         method("getblocktemplate", "Mining", "getblocktemplate ( \"jsonrequestobject\" )\nA block template for external miners.") { p throws(RPCError) in
             try p.check(max: 1)
-            return self.blockTemplate()
+            return try self.blockTemplate()
         }
         method("submitblock", "Mining", "submitblock \"hexdata\"\nSubmits a solved block; null when accepted, else the reason.") { p throws(RPCError) in
             try p.check(max: 2, min: 1)
@@ -179,7 +179,7 @@ extension Node {
         }
     }
 
-    func blockTemplate() -> JSONValue {
+    func blockTemplate() throws(RPCError) -> JSONValue {
         let tip = chain.tip
         let height = tip.height + 1
         let now = UInt32(Date().timeIntervalSince1970)
@@ -189,8 +189,15 @@ extension Node {
         let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
         let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
         let minerScript = templatePayee()
-        let template = FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
-                                               script: minerScript, candidates: candidates, fees: fees)
+        let template: Block
+        do {
+            let extra = try pluginCoinbaseOutputs(height: height)
+            template = try FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
+                                                   script: minerScript, candidates: candidates, fees: fees,
+                                                   extraOutputs: extra)
+        } catch {
+            throw RPCError(code: -1, message: "cannot build a block template: \(error)")
+        }
         let coinbase = template.transactions[0]
         var position: [Hash256: Int] = [:]
         for (i, c) in candidates.enumerated() { position[c.transaction.txid] = i + 1 }
@@ -269,11 +276,14 @@ extension Node {
 
 /// Builds the block template the miner and getblocktemplate share.
 enum FluxMiningTemplate {
+    /// The template for the block after `tip`; `extraOutputs` (the consensus plugins' outputs, see
+    /// ``Node/pluginCoinbaseOutputs(height:)``) are appended to the coinbase and paid out of the miner's share.
     static func make(params: ChainParameters, tip: BlockIndexEntry, height: Int, time: UInt32, bits: UInt32, script: Script,
-                     candidates: [(transaction: Transaction, fee: Amount)], fees: Amount) -> Block {
+                     candidates: [(transaction: Transaction, fee: Amount)], fees: Amount,
+                     extraOutputs: [TxOut] = []) throws(BlockTemplateError) -> Block {
         let pon = params.isProofOfNode(at: height)
-        return BlockTemplate(params: params, previous: tip.header, height: height, time: time, bits: bits,
-                                        minerScript: script, transactions: candidates.map(\.transaction), fees: fees,
-                                        nodeCollateral: pon ? ChainState.testCollateral : nil).block
+        return try BlockTemplate(params: params, previous: tip.header, height: height, time: time, bits: bits,
+                                 minerScript: script, transactions: candidates.map(\.transaction), fees: fees,
+                                 nodeCollateral: pon ? ChainState.testCollateral : nil, extraOutputs: extraOutputs).block
     }
 }

@@ -191,7 +191,9 @@ public final class Node: @unchecked Sendable {
 
     // MARK: Mining
 
-    /// Mines `count` blocks on the tip paying `script`, with mempool transactions; returns their hashes.
+    /// Mines `count` blocks on the tip paying `script`, with mempool transactions and the consensus plugins'
+    /// coinbase outputs (paid out of the miner's share); returns their hashes. Throws when a plugin's outputs
+    /// cannot be had or exceed the miner's share.
     /// Proof of work uses the built-in Equihash solver (test networks); PoN heights use regtest/testnet's
     /// test collateral.
     public func mineBlocks(_ count: Int, to script: Script, maxNonces: Int = 1_000_000) throws -> [Hash256] {
@@ -205,8 +207,15 @@ public final class Node: @unchecked Sendable {
             let pon = params.isProofOfNode(at: height)
             let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
             let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
-            var block = FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
-                                                script: script, candidates: candidates, fees: fees)
+            var block: Block
+            do {
+                let extra = try pluginCoinbaseOutputs(height: height)
+                block = try FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
+                                                    script: script, candidates: candidates, fees: fees,
+                                                    extraOutputs: extra)
+            } catch {
+                throw NodeError("cannot build the block template for height \(height): \(error)")
+            }
             if !pon {
                 guard let epoch = params.equihashParameters(at: height).first else {
                     throw NodeError("no Equihash parameters at height \(height)")

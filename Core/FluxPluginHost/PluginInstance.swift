@@ -122,6 +122,39 @@ public final class PluginInstance: @unchecked Sendable {
         }
     }
 
+    /// Asks a judge about a transaction entering the mempool, for the block at `nextHeight` (`check_transaction`).
+    public func checkTransaction(txid: [UInt8], fee: Int64, transaction: [UInt8], nextHeight: Int64) -> Outcome {
+        guard let f = image.callbacks.pointee.check_transaction else { return .ok }
+        return transaction.withUnsafeBufferPointer { bytes in
+            var event = flux_tx_event()
+            event.struct_size = UInt32(MemoryLayout<flux_tx_event>.size)
+            event.fee = fee
+            withUnsafeMutableBytes(of: &event.txid) { $0.copyBytes(from: txid.prefix(32)) }
+            event.transaction = flux_bytes(data: bytes.baseAddress, len: UInt64(bytes.count))
+            return withUnsafePointer(to: &event) { e in
+                invoke("check_transaction \(nextHeight)") { h, m in f(h, e, nextHeight, m) }
+            }
+        }
+    }
+
+    /// Asks for the outputs the coinbase of the block at `height` must pay (`coinbase_outputs`): on ``Outcome/ok``
+    /// the raw bytes the plugin returned (CompactSize count ‖ outputs; empty when it returned nothing), unparsed.
+    /// A rejection is not a verdict here and is reported as a fault.
+    public func coinbaseOutputs(height: Int64) -> (outcome: Outcome, outputs: [UInt8]) {
+        guard let f = image.callbacks.pointee.coinbase_outputs else { return (.ok, []) }
+        var outputs = flux_buffer(data: nil, len: 0)
+        var outcome = invoke("coinbase_outputs \(height)") { h, m in f(h, height, &outputs, m) }
+        let bytes = takeBuffer(&outputs)
+        if case let .rejected(message) = outcome {
+            outcome = .fault("coinbase_outputs \(height): FLUX_ERR_REJECTED: \(message)")
+            count { c in
+                c.faults += 1
+                c.lastFault = "coinbase_outputs \(height): FLUX_ERR_REJECTED: \(message)"
+            }
+        }
+        return (outcome, outcome == .ok ? bytes : [])
+    }
+
     /// Tells an observer about a mempool transaction.
     public func transactionAccepted(txid: [UInt8], fee: Int64, transaction: [UInt8]) -> Outcome {
         guard let f = image.callbacks.pointee.transaction_accepted else { return .ok }

@@ -224,6 +224,20 @@ public final class PluginManager: @unchecked Sendable {
         lock.withLock { entries.compactMap { $0.state == "active" && $0.info?.isInline == true ? $0.instance : nil } }
     }
 
+    /// Active plugins that judge mempool transactions (`FLUX_CAP_JUDGE_TRANSACTIONS`), in call order.
+    public var transactionJudges: [PluginInstance] {
+        lock.withLock {
+            entries.compactMap { $0.state == "active" && $0.info?.has(FLUX_CAP_JUDGE_TRANSACTIONS) == true ? $0.instance : nil }
+        }
+    }
+
+    /// Active plugins that pay coinbase outputs (`FLUX_CAP_COINBASE_OUTPUTS`), in call order.
+    public var coinbasePayers: [PluginInstance] {
+        lock.withLock {
+            entries.compactMap { $0.state == "active" && $0.info?.has(FLUX_CAP_COINBASE_OUTPUTS) == true ? $0.instance : nil }
+        }
+    }
+
     /// Every active plugin.
     public var activePlugins: [PluginInstance] {
         lock.withLock { entries.compactMap { $0.state == "active" ? $0.instance : nil } }

@@ -32,11 +32,12 @@ public struct ChainBuilder {
     public static func temporaryDirectory() -> String { TestScratch.directory("flux-chain") }
 
     /// Builds a block on `parent` with `transactions` after the coinbase. `time` defaults to parent + 120. The
-    /// block reward goes to `payTo` when given, else to `minerScript`.
+    /// block reward goes to `payTo` when given, else to `minerScript`. `coinbaseExtra` is added to the reward
+    /// output (negative to underpay) and `extraOutputs` are appended to the coinbase.
     public mutating func block(on parent: Hash256, transactions: [Transaction] = [], fees: Amount = .zero,
                         time: UInt32? = nil, coinbaseExtra: Amount = .zero, collateral: OutPoint? = nil,
                         signWith nodeKey: PrivateKey? = nil, bits forcedBits: UInt32? = nil,
-                        payTo: Script? = nil) -> Block {
+                        payTo: Script? = nil, extraOutputs: [TxOut] = []) -> Block {
         let (parentHeader, parentHeight) = headers[parent]!
         let height = parentHeight + 1
         let blockTime = time ?? parentHeader.time + 120
@@ -46,9 +47,10 @@ public struct ChainBuilder {
         var template = BlockTemplate(params: params, previous: parentHeader, height: height, time: blockTime, bits: bits,
                                      minerScript: payTo ?? minerScript, transactions: transactions, fees: fees,
                                      nodeCollateral: collateral ?? ChainState.testCollateral)
-        if coinbaseExtra != .zero {
+        if coinbaseExtra != .zero || !extraOutputs.isEmpty {
             var coinbase = template.block.transactions[0]
             coinbase.outputs[0].value = coinbase.outputs[0].value + coinbaseExtra
+            coinbase.outputs += extraOutputs
             template.block.transactions[0] = coinbase
             template.block.header.merkleRoot = template.block.computeMerkleRoot().root
         }

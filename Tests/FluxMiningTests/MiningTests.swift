@@ -47,6 +47,33 @@ import FluxPrimitives
         #expect(t.block.header.finalSaplingRoot == BlockTemplate.emptySaplingRoot)
     }
 
+    @Test func extraOutputsArePaidOutOfTheMinersShare() throws {
+        let genesis = GenesisBlock.block(for: .mainnet).header
+        let height = 836_274
+        let share = ChainParameters.mainnet.blockSubsidy(at: height) + Amount(units: 500)
+        let toll = TxOut(value: Amount(units: 12_345), scriptPubKey: Script([0x51]))
+        let t = try BlockTemplate(params: .mainnet, previous: genesis, height: height, time: 1, bits: 0x1f07ffff,
+                                  minerScript: miner, fees: Amount(units: 500), extraOutputs: [toll, toll])
+        let coinbase = t.block.transactions[0]
+        #expect(coinbase.outputs.count == 4)   // miner, exchange fund, then the extra outputs
+        #expect(Array(coinbase.outputs[2...]) == [toll, toll])
+        #expect(coinbase.outputs[0].value == share - Amount(units: 24_690))
+        #expect(t.block.header.merkleRoot == t.block.computeMerkleRoot().root)
+        // All of the miner's share is allowed; more, or a value outside the money range, is not.
+        let all = TxOut(value: share, scriptPubKey: Script([0x51]))
+        #expect(try BlockTemplate(params: .mainnet, previous: genesis, height: height, time: 1, bits: 0x1f07ffff,
+                                  minerScript: miner, fees: Amount(units: 500), extraOutputs: [all])
+            .block.transactions[0].outputs[0].value == .zero)
+        #expect(throws: BlockTemplateError.self) {
+            try BlockTemplate(params: .mainnet, previous: genesis, height: height, time: 1, bits: 0x1f07ffff,
+                              minerScript: miner, fees: Amount(units: 500), extraOutputs: [all, toll])
+        }
+        #expect(throws: BlockTemplateError.self) {
+            try BlockTemplate(params: .mainnet, previous: genesis, height: height, time: 1, bits: 0x1f07ffff,
+                              minerScript: miner, extraOutputs: [TxOut(value: Amount(units: -1), scriptPubKey: Script([0x51]))])
+        }
+    }
+
     @Test func ponTemplatesUseTheNodeHeaderAndPayTheDevFund() throws {
         let pon = try ChainParameters.regtest(upgradeOverrides: [UpgradeOverride(upgrade: .pon, height: 3)])
         let genesis = GenesisBlock.block(for: .regtest).header

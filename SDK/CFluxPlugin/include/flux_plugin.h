@@ -322,13 +322,23 @@ typedef struct flux_plugin_callbacks {
      */
     flux_status (*FLUX_NULLABLE check_block)(flux_plugin *FLUX_NULLABLE plugin, const flux_block_event *FLUX_NONNULL event,
                                              flux_buffer *FLUX_NONNULL out_message);
-    /** Judges a transaction for the mempool at `next_height`; same statuses as check_block. */
+    /**
+     * Judges a transaction for the mempool at `next_height` (FLUX_CAP_JUDGE_TRANSACTIONS, next_height ≥
+     * activation_height), after the mempool's own rules passed; `event->fee` is its fee. FLUX_OK admits,
+     * FLUX_ERR_REJECTED refuses with out_message as the reason (RPC reason "bad-plugin-NAME"); any other status
+     * refuses it as "plugin-no-verdict" and counts as a fault.
+     */
     flux_status (*FLUX_NULLABLE check_transaction)(flux_plugin *FLUX_NULLABLE plugin,
                                                    const flux_tx_event *FLUX_NONNULL event, int64_t next_height,
                                                    flux_buffer *FLUX_NONNULL out_message);
     /**
      * Outputs the coinbase of a block at `height` must contain (FLUX_CAP_COINBASE_OUTPUTS): out_outputs receives
-     * CompactSize count ‖ count × (LE64 value ‖ CompactSize script length ‖ script), as in a transaction.
+     * CompactSize count ‖ count × (LE64 value ‖ CompactSize script length ‖ script), as in a transaction
+     * (nothing, or count 0, for none). Asked for heights ≥ activation_height. The host appends them to the
+     * coinbase after the network's outputs and pays them out of the miner's share (subsidy + fees − their total).
+     * Any status but FLUX_OK, bytes that do not parse exactly (at most 1,000 outputs, values in the money range,
+     * scripts ≤ 10,000 bytes, nothing after), or a total above the miner's share: no template is built. The host
+     * does not check blocks for them; declare FLUX_CAP_JUDGE_BLOCKS and check them in check_block.
      */
     flux_status (*FLUX_NULLABLE coinbase_outputs)(flux_plugin *FLUX_NULLABLE plugin, int64_t height,
                                                   flux_buffer *FLUX_NONNULL out_outputs,
