@@ -114,7 +114,7 @@ import Testing
             miner.start()
             var heights: [Int] = []
             for version in 1...3 {
-                let build = try compileChainStats(version: "1.0.\(version)")
+                let build = try await compileChainStats(version: "1.0.\(version)")
                 #expect(await eventually(30) { node.chain.height >= 5 * version })
                 let before = node.chain.height
                 let reply = try await rpc.call("reloadplugin", params: ["chainstats", .string(build)])
@@ -172,8 +172,13 @@ final class BackgroundMiner: @unchecked Sendable {
     }
 }
 
-/// Builds Plugins/ChainStats/chainstats.c as version `version` with the toolchain's C compiler; returns the path.
-func compileChainStats(version: String) throws -> String {
+/// Builds Plugins/ChainStats/chainstats.c as version `version` with the toolchain's C compiler (waiting off the
+/// Swift concurrency pool); returns the path.
+func compileChainStats(version: String) async throws -> String {
+    try await offPool { Result { try compileChainStatsBlocking(version: version) } }.get()
+}
+
+private func compileChainStatsBlocking(version: String) throws -> String {
     var root = URL(fileURLWithPath: #filePath)
     while root.path != "/", !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
         root.deleteLastPathComponent()
