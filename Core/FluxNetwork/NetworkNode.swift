@@ -30,6 +30,10 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     let peerIds = NIOLockedValueBox(1)
     /// The number of connections, readable from any thread (metrics).
     let connected = NIOLockedValueBox(0)
+    /// Ids of open connections, readable from any thread (plugin sends).
+    let connectedIds = NIOLockedValueBox(Set<Int>())
+    /// Receives plugin P2P commands: (peer id, "PLUGIN:command", payload) → accepted. Set by the node.
+    public let pluginMessageHandler = NIOLockedValueBox<(@Sendable (Int, String, [UInt8]) -> Bool)?>(nil)
 
     /// The number of open connections (handshake complete or not), without waiting for the network's queue.
     public var connectionCountNow: Int { connected.withLockedValue { $0 } }
@@ -148,6 +152,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         }
         peers[peer.id] = peer
         connected.withLockedValue { $0 = peers.count }
+        connectedIds.withLockedValue { _ = $0.insert(peer.id) }
         logger.info("peer \(peer.id) connected \(peer.isOutbound ? "to" : "from") \(peer.addressDescription)")
     }
 
@@ -320,8 +325,39 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
                 peer.send(.inv(Array(items[chunk..<min(chunk + P2PLimits.maxInventory, items.count)])))
             }
         case let .reject(r): logger.debug("peer \(peer.id) rejected our \(r.message): \(r.reason)")
+        case let .unknown(command, payload) where command.contains(":"):
+            handlePluginMessage(command: command, payload: payload, from: peer)
         case .sendcmpct, .verack, .version, .unknown: break
         }
+    }
+
+    // MARK: Plugin messages
+
+    /// Delivers a plugin command ("PLUGIN:command") off the network queue; a refusal (false) counts as misbehaviour
+    /// (score 10), as does a command no plugin registered.
+    func handlePluginMessage(command: String, payload: [UInt8], from peer: Peer) {
+        guard let handler = pluginMessageHandler.withLockedValue({ $0 }) else { return }
+        let id = peer.id
+        DispatchQueue.global().async { [weak self] in
+            guard !handler(id, command, payload) else { return }
+            guard let self else { return }
+            self.queue.async {
+                if let p = self.peers[id] { self.misbehaving(p, 10, "plugin message \(command) refused") }
+            }
+        }
+    }
+
+    /// Sends a plugin command ("PLUGIN:command") to the ready peer `peerId`, or to every ready peer when it is 0.
+    /// Returns false when there is no such peer (or, for 0, no peer at all).
+    public func sendPluginMessage(to peerId: Int, command: String, payload: [UInt8]) -> Bool {
+        let known = connectedIds.withLockedValue { ids in peerId == 0 ? !ids.isEmpty : ids.contains(peerId) }
+        guard known else { return false }
+        queue.async {
+            for peer in self.peers.values where peer.isReady && (peerId == 0 || peer.id == peerId) {
+                peer.send(.unknown(command: command, payload: payload))
+            }
+        }
+        return true
     }
 
     func handleInventory(_ items: [InventoryItem], from peer: Peer) {
@@ -633,6 +669,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     func disconnected(_ peer: Peer) {
         guard peers.removeValue(forKey: peer.id) != nil else { return }
         connected.withLockedValue { $0 = peers.count }
+        connectedIds.withLockedValue { _ = $0.remove(peer.id) }
         for hash in peer.blocksInFlight.keys { inFlight[hash] = nil }
         logger.info("peer \(peer.id) \(peer.addressDescription) disconnected")
         downloadBlocks()

@@ -39,6 +39,14 @@ extension Node {
                                        transaction: entry.transaction.serialized)
         }
         mempool.transactionValidator = { request in Node.judgeTransaction(request, plugins: manager.transactionJudges) }
+        network.pluginMessageHandler.withLockedValue { handler in
+            handler = { peer, command, payload in
+                let parts = command.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let plugin = manager.plugin(named: parts[0]),
+                      plugin.p2pCommands.contains(parts[1]) else { return false }
+                return plugin.p2pMessage(peer: UInt64(peer), command: parts[1], payload: payload) == .ok
+            }
+        }
         registerPluginMethods()
     }
 

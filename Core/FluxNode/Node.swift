@@ -76,15 +76,18 @@ public final class Node: @unchecked Sendable {
         mempool = Mempool(chain: chain)
         wallet = try Wallet(chain: chain)
         let pool = mempool
+        let pluginServices = NodePluginServices(chain: chain, mempool: pool, submit: { tx in
+            do { try pool.accept(tx); return nil } catch { return "\(error)" }
+        })
         plugins = PluginManager(
-            services: NodePluginServices(chain: chain, mempool: pool, submit: { tx in
-                do { try pool.accept(tx); return nil } catch { return "\(error)" }
-            }),
+            services: pluginServices,
             imagesDirectory: configuration.dataDirectory.appendingPathComponent("plugins/images").path,
             logger: Node.logger("flux.plugins", like: logger))
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         network = NetworkNode(configuration: configuration.networkConfiguration, chain: chain, mempool: mempool,
                               group: group, logger: Node.logger("flux.net", like: logger))
+        let networkNode = network
+        pluginServices.network.withLockedValue { $0 = networkNode }
         rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Node.logger("flux.rpc", like: logger))
         registerMethods()
         try setUpPlugins(repositoryDefault: repositoryPlugins)

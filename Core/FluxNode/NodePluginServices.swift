@@ -1,8 +1,10 @@
 import FluxChain
 import FluxMempool
+import FluxNetwork
 import FluxPluginHost
 import FluxPrimitives
 import FluxStorage
+import NIOConcurrencyHelpers
 
 /// The node's services as plugins see them (``PluginServices`` over the chain, the mempool and the store).
 final class NodePluginServices: PluginServices, @unchecked Sendable {
@@ -70,6 +72,11 @@ final class NodePluginServices: PluginServices, @unchecked Sendable {
         return submit(tx)
     }
 
-    /// Plugin P2P commands are not carried by the network layer yet: every send reports "no such peer".
-    func sendP2P(peer: UInt64, command: String, payload: [UInt8]) -> Bool { false }
+    /// The network, set once the node has built it (plugins load after it).
+    let network = NIOLockedValueBox<NetworkNode?>(nil)
+
+    func sendP2P(peer: UInt64, command: String, payload: [UInt8]) -> Bool {
+        guard let network = network.withLockedValue({ $0 }), peer <= UInt64(Int.max) else { return false }
+        return network.sendPluginMessage(to: Int(peer), command: command, payload: payload)
+    }
 }

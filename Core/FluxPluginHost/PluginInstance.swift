@@ -206,6 +206,22 @@ public final class PluginInstance: @unchecked Sendable {
         return .success(output)
     }
 
+    /// Delivers a registered P2P command (without the plugin prefix) from `peer`.
+    public func p2pMessage(peer: UInt64, command: String, payload: [UInt8]) -> Outcome {
+        guard let f = image.callbacks.pointee.p2p_message, p2pCommands.contains(command) else {
+            return .fault("\(name) has no P2P command \(command)")
+        }
+        let commandBytes = Array(command.utf8)
+        return commandBytes.withUnsafeBufferPointer { c in
+            payload.withUnsafeBufferPointer { p in
+                invoke("p2p_message \(command)") { h, m in
+                    f(h, peer, flux_bytes(data: c.baseAddress, len: UInt64(c.count)),
+                      flux_bytes(data: p.baseAddress, len: UInt64(p.count)), m)
+                }
+            }
+        }
+    }
+
     /// Asks the old build for its state (hot upgrade).
     public func exportState() -> Result<(version: UInt32, state: [UInt8]), PluginCallError> {
         guard let f = image.callbacks.pointee.export_state else { return .success((0, [])) }
