@@ -250,16 +250,28 @@ extension Node {
             }
         }
         registry.register("loadplugin", category: "Plugins",
-                          help: "loadplugin \"name\"\nLoads a plugin of plugins.toml that is not running (failed, unloaded or disabled).") { [weak self] request throws(RPCError) in
+                          help: "loadplugin \"name|path\"\nLoads a plugin of plugins.toml that is not running (failed, unloaded or disabled), or a new plugin from a shared object's path (named by its descriptor, default settings).") { [weak self] request throws(RPCError) in
             guard let self else { throw RPCError(code: -1, message: "node stopped") }
-            guard let name = request.params.first?.stringValue, request.params.count == 1 else {
-                throw RPCError(code: -8, message: "loadplugin \"name\"")
+            guard let argument = request.params.first?.stringValue, request.params.count == 1 else {
+                throw RPCError(code: -8, message: "loadplugin \"name|path\"")
+            }
+            var name = argument
+            if argument.contains("/") {
+                let image: PluginImage
+                do throws(PluginLoadError) {
+                    image = try PluginImage.load(path: argument, imagesDirectory: self.configuration.dataDirectory
+                        .appendingPathComponent("plugins/images").path)
+                } catch {
+                    throw RPCError(code: -1, message: "\(error)")
+                }
+                name = image.info.name
+                _ = self.plugins.addConfiguration(PluginConfiguration(name: name, path: argument))
             }
             guard self.plugins.plugin(named: name) == nil else {
                 throw RPCError(code: -8, message: "plugin \(name) is already running; use reloadplugin")
             }
             do throws(PluginLoadError) {
-                let info = try self.reloadPlugin(name)
+                let info = try self.reloadPlugin(name, path: argument.contains("/") ? argument : nil)
                 return .object([("name", .string(info.name)), ("version", .string(info.version)), ("state", "active")])
             } catch {
                 throw RPCError(code: -1, message: "\(error)")

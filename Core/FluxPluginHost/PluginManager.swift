@@ -174,6 +174,16 @@ public final class PluginManager: @unchecked Sendable {
         return image.info
     }
 
+    /// Adds a plugin that is not in `plugins.toml` (`loadplugin PATH`): it can then be loaded with ``reload``.
+    /// Returns false when a plugin of that name is already configured.
+    public func addConfiguration(_ configuration: PluginConfiguration) -> Bool {
+        lock.withLock {
+            guard !entries.contains(where: { $0.configuration.name == configuration.name }) else { return false }
+            entries.append(Entry(configuration: configuration, state: "not loaded"))
+            return true
+        }
+    }
+
     /// Stops calling plugin `name` and unloads its instance (`unloadplugin`). Its image stays mapped.
     public func unload(_ name: String) -> Bool {
         let instance: PluginInstance? = lock.withLock {

@@ -89,6 +89,29 @@ import Testing
         }
     }
 
+    @Test func loadAndUnloadAtRunTime() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(directory: try Self.dataFolder(chainstats: false, addressindex: false))
+            let rpc = rpcClient(node)
+            _ = try node.mineBlocks(4, to: burnScript)
+            #expect(try await rpc.call("listplugins") == .array([]))
+            // A plugin not in plugins.toml, by path: it catches up on the 4 blocks, then follows the chain.
+            let loaded = try await rpc.call("loadplugin", params: [.string(toolURL("libFluxPluginChainStats.so").path)])
+            #expect(loaded["name"] == "chainstats")
+            #expect(try await Self.summary(node)["blocks"] == .int(4))
+            _ = try node.mineBlocks(2, to: burnScript)
+            #expect(try await Self.summary(node)["blocks"] == .int(6))
+            #expect(await rpcErrorCode { try await rpc.call("loadplugin", params: ["chainstats"]) } == -8)
+            // Unloaded, it misses blocks; loaded again by name, it resumes from its cursor.
+            #expect(try await rpc.call("unloadplugin", params: ["chainstats"]) == .null)
+            #expect(await rpcErrorCode { try await rpc.call("chainstats.summary") } == -32601)
+            _ = try node.mineBlocks(3, to: burnScript)
+            _ = try await rpc.call("loadplugin", params: ["chainstats"])
+            #expect(try await Self.summary(node)["blocks"] == .int(9))
+            #expect(try await Self.summary(node)["last_height"] == .int(9))
+        }
+    }
+
     @Test func aBrokenPluginIsLeftOutUnlessRequired() async throws {
         let broken = "[plugins.ghost]\npath = \"/nonexistent/libghost.so\"\n"
         try await withTestNodes { nodes in

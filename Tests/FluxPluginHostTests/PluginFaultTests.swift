@@ -83,4 +83,30 @@ import Testing
         #expect(second.statuses.first { $0.configuration.name == "bad" }?.state.contains("config.limit must be positive") == true)
         second.unloadAll()
     }
+
+    @Test func aFailedUpgradeLeavesTheRunningBuild() throws {
+        let m = try manager([])
+        let before = try #require(m.plugin(named: "testplugin"))
+        for defines in [["FAIL_LOAD"], ["ABI_MAJOR=2"], ["NAME=\"other\""]] {
+            let path = try TestPlugins.build(defines)
+            #expect(throws: PluginLoadError.self) {
+                try m.reload("testplugin", path: path, tipHeight: 0, recentBlocks: { [] }, atBlockBoundary: { $0() })
+            }
+            #expect(m.plugin(named: "testplugin") === before)
+        }
+        block(m, 1)
+        m.drainObservers()
+        #expect(before.counterSnapshot.calls == 1)
+        // A good build replaces it; the old instance is no longer called.
+        let good = try TestPlugins.build(["NAME=\"testplugin\""])
+        _ = try m.reload("testplugin", path: good, tipHeight: 0, recentBlocks: { [] }, atBlockBoundary: { $0() })
+        let after = try #require(m.plugin(named: "testplugin"))
+        #expect(after !== before)
+        block(m, 2)
+        m.drainObservers()
+        #expect(before.counterSnapshot.calls == 1)
+        #expect(after.counterSnapshot.calls == 1)
+        #expect(m.retiredImages == 1)
+        m.unloadAll()
+    }
 }
