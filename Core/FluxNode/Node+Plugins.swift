@@ -229,7 +229,7 @@ extension Node {
                           ("consensus_version", .int(info.consensusVersion))]
                 }
                 if let sha = s.sha256 { o.append(("sha256", .string(sha))) }
-                o += [("calls", .int(s.counters.calls)), ("faults", .int(s.counters.faults)),
+                o += [("calls", .int(s.counters.calls)), ("events", .int(s.counters.calls)), ("faults", .int(s.counters.faults)),
                       ("overruns", .int(s.counters.overruns)), ("dropped", .int(s.counters.dropped))]
                 if let fault = s.counters.lastFault { o.append(("last_fault", .string(fault))) }
                 return .object(o)
@@ -276,6 +276,27 @@ extension Node {
             } catch {
                 throw RPCError(code: -1, message: "\(error)")
             }
+        }
+        registry.register("checkplugins", category: "Plugins",
+                          help: "checkplugins ( \"path\" )\nLoads and validates every enabled plugin of a plugins.toml (default: the node's) and its configuration without attaching anything.") { [weak self] request throws(RPCError) in
+            guard let self else { throw RPCError(code: -1, message: "node stopped") }
+            let file: PluginsFile
+            do {
+                if let path = request.params.first?.stringValue {
+                    file = try PluginsFile(contentsOf: path)
+                } else {
+                    file = try PluginsFile.load(explicit: self.configuration.options.string("plugins"),
+                                                dataDirectory: self.configuration.dataDirectory.path,
+                                                repositoryDefault: self.repositoryPlugins)
+                }
+            } catch {
+                throw RPCError(code: -8, message: "\(error)")
+            }
+            let scratch = self.configuration.dataDirectory.appendingPathComponent("plugins/check").path
+            let (report, ok) = PluginManager.check(file, services: OfflinePluginServices(), imagesDirectory: scratch,
+                                                   logger: self.logger)
+            return .object([("file", file.path.map { .string($0) } ?? .null), ("ok", .bool(ok)),
+                            ("report", .array(report.map { .string($0) }))])
         }
         registry.register("unloadplugin", category: "Plugins",
                           help: "unloadplugin \"name\"\nStops calling a plugin and unloads it (its image stays mapped; a stateful plugin resumes from its cursor when loaded again).") { request throws(RPCError) in

@@ -33,6 +33,8 @@ public final class Node: @unchecked Sendable {
     public let network: NetworkNode
     /// The loaded plugins.
     public let plugins: PluginManager
+    /// The checkout's plugins.toml fluxd passed, if any.
+    private(set) var repositoryPlugins: String?
     /// RPC methods (plugins will add theirs here).
     public let registry = RPCMethodRegistry()
     let rpc: RPCServer
@@ -90,6 +92,7 @@ public final class Node: @unchecked Sendable {
         pluginServices.network.withLockedValue { $0 = networkNode }
         rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Node.logger("flux.rpc", like: logger))
         registerMethods()
+        self.repositoryPlugins = repositoryPlugins
         try setUpPlugins(repositoryDefault: repositoryPlugins)
     }
 
@@ -139,7 +142,17 @@ public final class Node: @unchecked Sendable {
         let seconds = gauge("flux_block_validation_seconds_total", "Time spent validating and connecting blocks")
         let last = gauge("flux_block_validation_last_seconds", "Validation and connection time of the last connected block")
         let uptime = gauge("flux_uptime_seconds", "Seconds since the node started")
+        let pluginManager = plugins
+        let registry = metrics
         return { [chain, mempool, network, startedAt] in
+            // Plugins' own gauges and counters, as flux_plugin_NAME_metric.
+            for plugin in pluginManager.activePlugins {
+                for (metric, value) in plugin.metrics {
+                    registry.makeGauge(descriptor: MetricNameDescriptor(
+                        metricName: "flux_plugin_\(plugin.name)_\(metric)", unitName: "",
+                        helpText: "Reported by plugin \(plugin.name)")).set(value)
+                }
+            }
             let stats = chain.validationStatistics
             height.set(Double(chain.height))
             peers.set(Double(network.connectionCountNow))

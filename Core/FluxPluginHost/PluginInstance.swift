@@ -25,6 +25,9 @@ public final class PluginInstance: @unchecked Sendable {
     let logger: Logger
     private var handle: OpaquePointer?
     private var isUnloaded = false
+    /// Calls into the plugin in progress; `unload` waits for them to finish before `on_unload`.
+    private let flight = NSCondition()
+    private var inFlight = 0
     private let lock = NSLock()
     private var metricValues: [String: Double] = [:]
     private var loading = true
@@ -86,7 +89,12 @@ public final class PluginInstance: @unchecked Sendable {
             }
             return (!isUnloaded, handle)
         }
-        guard first, let onUnload = image.callbacks.pointee.on_unload else { return }
+        guard first else { return }
+        // Drain: calls that entered before the flag was set finish before the instance is released.
+        flight.lock()
+        while inFlight > 0 { flight.wait() }
+        flight.unlock()
+        guard let onUnload = image.callbacks.pointee.on_unload else { return }
         onUnload(h)
     }
 
@@ -192,7 +200,8 @@ public final class PluginInstance: @unchecked Sendable {
         let methodBytes = Array(method.utf8)
         let status: Int32 = methodBytes.withUnsafeBufferPointer { m in
             params.withUnsafeBufferPointer { p in
-                guard let h = liveHandle() else { return FLUX_ERR_STATE }
+                guard let h = enter() else { return FLUX_ERR_STATE }
+                defer { leave() }
                 count { $0.calls += 1 }
                 return f(h, flux_bytes(data: m.baseAddress, len: UInt64(m.count)),
                          flux_bytes(data: p.baseAddress, len: UInt64(p.count)), &result, &message)
@@ -228,8 +237,9 @@ public final class PluginInstance: @unchecked Sendable {
         var version: UInt32 = 0
         var state = flux_buffer(data: nil, len: 0)
         var message = flux_buffer(data: nil, len: 0)
-        guard let h = liveHandle() else { return .failure(PluginCallError(status: FLUX_ERR_STATE, message: "unloaded")) }
+        guard let h = enter() else { return .failure(PluginCallError(status: FLUX_ERR_STATE, message: "unloaded")) }
         let status = f(h, &version, &state, &message)
+        leave()
         let bytes = takeBuffer(&state)
         let text = takeMessage(&message)
         guard status == FLUX_OK else { return .failure(PluginCallError(status: status, message: text ?? "export_state failed")) }
@@ -240,10 +250,11 @@ public final class PluginInstance: @unchecked Sendable {
     public func importState(version: UInt32, state: [UInt8]) -> Result<Void, PluginCallError> {
         guard let f = image.callbacks.pointee.import_state else { return .success(()) }
         var message = flux_buffer(data: nil, len: 0)
-        guard let h = liveHandle() else { return .failure(PluginCallError(status: FLUX_ERR_STATE, message: "unloaded")) }
+        guard let h = enter() else { return .failure(PluginCallError(status: FLUX_ERR_STATE, message: "unloaded")) }
         let status = state.withUnsafeBufferPointer { s in
             f(h, version, flux_bytes(data: s.baseAddress, len: UInt64(s.count)), &message)
         }
+        leave()
         let text = takeMessage(&message)
         guard status == FLUX_OK else { return .failure(PluginCallError(status: status, message: text ?? "import_state failed")) }
         return .success(())
@@ -254,14 +265,29 @@ public final class PluginInstance: @unchecked Sendable {
 
     // MARK: Plumbing
 
-    /// The instance handle (which may be NULL for a plugin without instance state), or nil once unloaded.
-    private func liveHandle() -> OpaquePointer?? { lock.withLock { isUnloaded ? nil : .some(handle) } }
+    /// Enters a call: the instance handle (which may be NULL for a plugin without instance state), or nil once
+    /// unloaded. Every successful `enter` is paired with `leave`.
+    private func enter() -> OpaquePointer?? {
+        flight.lock()
+        defer { flight.unlock() }
+        guard let h = lock.withLock({ isUnloaded ? nil : Optional(handle) }) else { return nil }
+        inFlight += 1
+        return .some(h)
+    }
+
+    private func leave() {
+        flight.lock()
+        inFlight -= 1
+        if inFlight == 0 { flight.broadcast() }
+        flight.unlock()
+    }
 
     private func count(_ body: (inout Counters) -> Void) { lock.withLock { body(&counters) } }
 
     /// Calls `body` with the live handle and a message buffer, timing it and classifying the status.
     private func invoke(_ what: String, _ body: (OpaquePointer?, UnsafeMutablePointer<flux_buffer>) -> Int32) -> Outcome {
-        guard let h = liveHandle() else { return .fault("\(name) is unloaded") }
+        guard let h = enter() else { return .fault("\(name) is unloaded") }
+        defer { leave() }
         var message = flux_buffer(data: nil, len: 0)
         let started = ContinuousClock.now
         let status = body(h, &message)

@@ -112,6 +112,23 @@ import Testing
         }
     }
 
+    @Test func pluginMetricsAreExportedAndCheckpluginsValidates() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-metricsport=0"], directory: try Self.dataFolder(chainstats: false))
+            let address = try #require(try await rpcClient(node).call("getnewaddress").stringValue)
+            _ = try await rpcClient(node).call("generatetoaddress", params: [3, .string(address)])
+            let text = try await rawHTTP(port: try #require(node.metricsPort), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(text.contains("\nflux_plugin_addressindex_height 3.0\n"))
+            #expect(text.contains("flux_plugin_addressindex_outputs_indexed"))
+            let check = try await rpcClient(node).call("checkplugins")
+            #expect(check["ok"] == .bool(true))
+            #expect(check["report"]?.arrayValue?.first?.stringValue?.hasPrefix("ok      addressindex") == true)
+            let broken = ChainBuilderDirectory.make() + "/plugins.toml"
+            try "[plugins.x]\npath = 1\n".write(toFile: broken, atomically: true, encoding: .utf8)
+            #expect(await rpcErrorCode { try await rpcClient(node).call("checkplugins", params: [.string(broken)]) } == -8)
+        }
+    }
+
     @Test func aBrokenPluginIsLeftOutUnlessRequired() async throws {
         let broken = "[plugins.ghost]\npath = \"/nonexistent/libghost.so\"\n"
         try await withTestNodes { nodes in

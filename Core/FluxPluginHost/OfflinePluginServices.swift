@@ -1,0 +1,19 @@
+/// The services `-checkplugins` (and the `checkplugins` RPC) offer while each plugin's `on_load` runs: no chain is
+/// attached, so queries find nothing and writes are refused. A plugin that needs the chain during `on_load` must
+/// cope with an empty one.
+public final class OfflinePluginServices: PluginServices, @unchecked Sendable {
+    /// Services that answer nothing.
+    public init() {}
+    public func tip() -> (height: Int64, hash: [UInt8]) { (0, [UInt8](repeating: 0, count: 32)) }
+    public func blockHash(at height: Int64) -> [UInt8]? { nil }
+    public func header(_ hash: [UInt8]) -> (header: [UInt8], height: Int64)? { nil }
+    public func block(_ hash: [UInt8]) -> [UInt8]? { nil }
+    public func unspentOutput(txid: [UInt8], index: UInt32) -> (value: Int64, height: UInt32, coinbase: Bool, script: [UInt8])? { nil }
+    public func mempoolTransaction(_ txid: [UInt8]) -> [UInt8]? { nil }
+    public func storedValue(namespace: String, key: [UInt8]) throws(PluginStoreError) -> [UInt8]? { nil }
+    public func storeNow(namespace: String, writes: [(key: [UInt8], value: [UInt8]?)]) throws(PluginStoreError) {
+        throw PluginStoreError("-checkplugins opens no database")
+    }
+    public func submitTransaction(_ transaction: [UInt8]) -> String? { "-checkplugins submits nothing" }
+    public func sendP2P(peer: UInt64, command: String, payload: [UInt8]) -> Bool { false }
+}
