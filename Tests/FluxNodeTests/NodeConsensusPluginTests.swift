@@ -388,27 +388,12 @@ enum TollPlugin {
 
     private static func compileBlocking(version: String, consensusVersion: Int, activation: Int, amount: Int64,
                                         badOutputs: Bool) throws -> String {
-        var root = URL(fileURLWithPath: #filePath)
-        while root.path != "/", !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-            root.deleteLastPathComponent()
-        }
         let dir = ChainBuilderDirectory.make()
         let sourcePath = dir + "/toll.c"
         try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
-        let output = dir + "/libtoll-\(version).so"
-        let compilers = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .flatMap { dir in ["clang", "cc", "gcc"].map { "\(dir)/\($0)" } }
-        let compiler = compilers.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/cc"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: compiler)
-        process.arguments = ["-std=c99", "-shared", "-fPIC", "-fvisibility=hidden", "-Wall", "-Werror",
-                             "-I", root.appendingPathComponent("SDK/CFluxPlugin/include").path,
-                             "-DPLUGIN_VERSION=\"\(version)\"", "-DCONSENSUS_VERSION=\(consensusVersion)",
-                             "-DACTIVATION=\(activation)", "-DAMOUNT=\(amount)LL"]
-            + (badOutputs ? ["-DBAD_OUTPUTS"] : []) + ["-o", output, sourcePath]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw NodeTestError("compiling the toll plugin \(version) failed") }
-        return output
+        return try TestCCompiler.sharedObject(
+            [sourcePath], output: dir + "/libtoll-\(version).so",
+            arguments: ["-Wall", "-Werror", "-DPLUGIN_VERSION=\"\(version)\"", "-DCONSENSUS_VERSION=\(consensusVersion)",
+                        "-DACTIVATION=\(activation)", "-DAMOUNT=\(amount)LL"] + (badOutputs ? ["-DBAD_OUTPUTS"] : []))
     }
 }

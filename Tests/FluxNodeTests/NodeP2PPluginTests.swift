@@ -72,23 +72,9 @@ import Testing
     }
 
     static func buildBlocking() throws -> String {
-        var root = URL(fileURLWithPath: #filePath)
-        while root.path != "/", !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-            root.deleteLastPathComponent()
-        }
         let dir = TestScratch.directory("flux-echo-plugin")
         try source.write(toFile: dir + "/echo.c", atomically: true, encoding: .utf8)
-        let compilers = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .flatMap { d in ["clang", "cc", "gcc"].map { "\(d)/\($0)" } }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: compilers.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/cc")
-        process.arguments = ["-std=c99", "-shared", "-fPIC", "-fvisibility=hidden", "-pthread",
-                             "-I", root.appendingPathComponent("SDK/CFluxPlugin/include").path,
-                             "-o", dir + "/libecho.so", dir + "/echo.c"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw NodeTestError("compiling the echo plugin failed") }
-        return dir + "/libecho.so"
+        return try TestCCompiler.sharedObject([dir + "/echo.c"], output: dir + "/libecho.so", arguments: ["-pthread"])
     }
 
     @Test func pluginCommandsTravelBetweenNodes() async throws {

@@ -219,23 +219,10 @@ func compileChainStats(version: String) async throws -> String {
 }
 
 private func compileChainStatsBlocking(version: String) throws -> String {
-    var root = URL(fileURLWithPath: #filePath)
-    while root.path != "/", !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-        root.deleteLastPathComponent()
-    }
-    let output = ChainBuilderDirectory.make() + "/libchainstats-\(version).so"
-    let compilers = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        .flatMap { dir in ["clang", "cc", "gcc"].map { "\(dir)/\($0)" } }
-    let compiler = compilers.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/cc"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: compiler)
-    process.arguments = ["-std=c99", "-shared", "-fPIC", "-fvisibility=hidden",
-                         "-I", root.appendingPathComponent("SDK/CFluxPlugin/include").path,
-                         "-I", root.appendingPathComponent("Plugins/ChainStats/include").path,
-                         "-DCHAINSTATS_VERSION=\"\(version)\"", "-o", output,
-                         root.appendingPathComponent("Plugins/ChainStats/chainstats.c").path]
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw NodeTestError("compiling chainstats \(version) failed") }
-    return output
+    let root = TestCCompiler.repositoryRoot
+    return try TestCCompiler.sharedObject(
+        [root.appendingPathComponent("Plugins/ChainStats/chainstats.c").path],
+        output: ChainBuilderDirectory.make() + "/libchainstats-\(version).so",
+        arguments: ["-I", root.appendingPathComponent("Plugins/ChainStats/include").path,
+                    "-DCHAINSTATS_VERSION=\"\(version)\""])
 }

@@ -4,19 +4,6 @@ import Foundation
 /// Builds small C plugins at test time with the toolchain's C compiler, each from one template with the field
 /// under test changed by a macro, so every refusal path of the loader is exercised on a real shared object.
 enum TestPlugins {
-    /// The SDK's include folder (found from this file's location in the repository).
-    static let includeDirectory: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("SDK/CFluxPlugin/include")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("flux_plugin.h").path) {
-                return candidate.path
-            }
-        }
-        return "SDK/CFluxPlugin/include"
-    }()
-
     static let template = #"""
     #define _POSIX_C_SOURCE 199309L
     #include "flux_plugin.h"
@@ -98,16 +85,7 @@ enum TestPlugins {
     """#
 
     /// The C compiler next to `swift` (or `cc`).
-    static let compiler: String = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
-        for dir in path.split(separator: ":") {
-            for name in ["clang", "cc", "gcc"] {
-                let candidate = "\(dir)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            }
-        }
-        return "/usr/bin/cc"
-    }()
+    static var compiler: String { TestCCompiler.path }
 
     /// Compiles the template with `defines` (NAME=VALUE or NAME) into a new shared object; returns its path.
     static func build(_ defines: [String] = []) throws -> String {
@@ -115,19 +93,9 @@ enum TestPlugins {
         let source = dir.appendingPathComponent("plugin.c").path
         let output = dir.appendingPathComponent("libtestplugin.so").path
         try template.write(toFile: source, atomically: true, encoding: .utf8)
-        var arguments = ["-std=c99", "-shared", "-fPIC", "-fvisibility=hidden", "-I", includeDirectory, "-o", output, source]
+        var arguments = defines.map { "-D" + $0 }
         if !defines.contains(where: { $0.hasPrefix("SIZE_DELTA_EXTRA") }) { arguments.append("-DSIZE_DELTA_EXTRA=0") }
-        arguments += defines.map { "-D" + $0 }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: compiler)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestPluginError("cc failed: \(text)") }
-        return output
+        return try TestCCompiler.sharedObject([source], output: output, arguments: arguments)
     }
 
     /// A fresh folder for content-addressed images.
