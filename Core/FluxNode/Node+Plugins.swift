@@ -35,6 +35,7 @@ extension Node {
         let manager = plugins
         mempool.onAccepted = { entry in
             previous?(entry)
+            guard manager.observesMempool else { return }
             manager.observeTransaction(txid: Array(entry.txid.bytes), fee: entry.fee.units,
                                        transaction: entry.transaction.serialized)
         }
@@ -164,11 +165,7 @@ extension Node {
                     plugins.disable(plugin, reason: "block \(height) is not stored; cannot replay")
                     return
                 }
-                let transaction = PluginKVTransaction(namespace: namespace) { (key) throws(PluginStoreError) in
-                    do { return try store.pluginValue(namespace: namespace, key: key) } catch {
-                        throw PluginStoreError("\(error)")
-                    }
-                }
+                let transaction = PluginChainJudge.transaction(for: plugin, store: store)
                 let outcome = plugin.blockEvent(connected: true, height: Int64(height), hash: Array(entry.hash.bytes),
                                                 block: block.serialized, replay: true, transaction: transaction)
                 guard outcome == .ok else {
@@ -176,15 +173,16 @@ extension Node {
                     return
                 }
                 var batch = ChainBatch()
-                var undo: [(key: [UInt8], value: [UInt8]?)] = []
-                for (key, value) in transaction.finalWrites {
-                    undo.append((key, (try? store.pluginValue(namespace: namespace, key: key)) ?? nil))
-                    if let value { batch.putPlugin(namespace: namespace, key: key, value: value) } else {
-                        batch.deletePlugin(namespace: namespace, key: key)
+                do {
+                    try PluginChainJudge.commitWrites(of: transaction, height: height, hash: entry.hash, store: store) { key, value in
+                        if let value { batch.putPlugin(namespace: namespace, key: key, value: value) } else {
+                            batch.deletePlugin(namespace: namespace, key: key)
+                        }
                     }
+                } catch {
+                    plugins.disable(plugin, reason: "replay read failed: \(error)")
+                    return
                 }
-                batch.putPlugin(namespace: namespace, key: PluginChainJudge.undoKey(entry.hash), value: PluginUndoRecord.encode(undo))
-                batch.putPlugin(namespace: namespace, key: PluginChainJudge.cursorKey, value: PluginUndoRecord.cursor(height, entry.hash))
                 do { try store.commit(batch) } catch {
                     plugins.disable(plugin, reason: "replay commit failed: \(error)")
                     return
@@ -343,10 +341,12 @@ final class PluginChainObserver: ChainObserver, @unchecked Sendable {
     init(manager: PluginManager) { self.manager = manager }
 
     func blockConnected(_ block: Block, entry: BlockIndexEntry) {
+        guard manager.observesBlocks else { return }
         manager.observeBlock(connected: true, height: Int64(entry.height), hash: Array(entry.hash.bytes), block: block.serialized)
     }
 
     func blockDisconnected(_ block: Block, entry: BlockIndexEntry) {
+        guard manager.observesBlocks else { return }
         manager.observeBlock(connected: false, height: Int64(entry.height), hash: Array(entry.hash.bytes), block: block.serialized)
     }
 

@@ -29,10 +29,35 @@ final class PluginChainJudge: ConsensusJudge, @unchecked Sendable {
     static let cursorKey: [UInt8] = [0] + Array("cursor".utf8)
     static func undoKey(_ hash: Hash256) -> [UInt8] { [0] + Array("undo".utf8) + Array(hash.bytes) }
 
+    /// A stateful plugin's block transaction over its committed namespace.
+    static func transaction(for plugin: PluginInstance, store: ChainStore) -> PluginKVTransaction {
+        let namespace = "plugin." + plugin.name
+        return PluginKVTransaction(namespace: namespace) { (key) throws(PluginStoreError) in
+            do { return try store.pluginValue(namespace: namespace, key: key) } catch {
+                throw PluginStoreError("\(error)")
+            }
+        }
+    }
+
+    /// Everything a block's accepted transaction commits in the plugin's namespace: its writes, the host's undo
+    /// record (the previous value of each key) and the plugin's new cursor. Applied by `put` (nil deletes).
+    static func commitWrites(of transaction: PluginKVTransaction, height: Int, hash: Hash256, store: ChainStore,
+                             put: (_ key: [UInt8], _ value: [UInt8]?) -> Void) throws(StorageError) {
+        var undo: [(key: [UInt8], value: [UInt8]?)] = []
+        for (key, value) in transaction.finalWrites {
+            undo.append((key, try store.pluginValue(namespace: transaction.namespace, key: key)))
+            put(key, value)
+        }
+        put(undoKey(hash), PluginUndoRecord.encode(undo))
+        put(cursorKey, PluginUndoRecord.cursor(height, hash))
+    }
+
     func connect(_ block: Block, height: Int, writes: inout PluginWrites) throws(ChainError) {
+        let plugins = manager.inlinePlugins
+        guard !plugins.isEmpty else { return }   // no serialisation on the hot path without in-line plugins
         let hash = block.hash
         let bytes = block.serialized
-        for plugin in manager.inlinePlugins {
+        for plugin in plugins {
             let info = plugin.image.info
             if info.judgesBlocks && Int64(height) >= info.activationHeight {
                 switch plugin.checkBlock(height: Int64(height), hash: Array(hash.bytes), block: bytes) {
@@ -44,28 +69,20 @@ final class PluginChainJudge: ConsensusJudge, @unchecked Sendable {
                 }
             }
             guard info.isStateful else { continue }
-            let namespace = "plugin." + plugin.name
-            let transaction = PluginKVTransaction(namespace: namespace) { [store] (key) throws(PluginStoreError) in
-                do { return try store.pluginValue(namespace: namespace, key: key) } catch {
-                    throw PluginStoreError("\(error)")
-                }
-            }
+            let transaction = Self.transaction(for: plugin, store: store)
             switch plugin.blockEvent(connected: true, height: Int64(height), hash: Array(hash.bytes), block: bytes,
                                      transaction: transaction) {
             case .ok:
-                var undo: [(key: [UInt8], value: [UInt8]?)] = []
-                for (key, value) in transaction.finalWrites {
-                    let old: [UInt8]?
-                    do { old = try store.pluginValue(namespace: namespace, key: key) } catch {
-                        throw .storage(error)
+                let namespace = transaction.namespace
+                do {
+                    try Self.commitWrites(of: transaction, height: height, hash: hash, store: store) { key, value in
+                        if let value { writes.put(namespace: namespace, key: key, value: value) } else {
+                            writes.delete(namespace: namespace, key: key)
+                        }
                     }
-                    undo.append((key, old))
-                    if let value { writes.put(namespace: namespace, key: key, value: value) } else {
-                        writes.delete(namespace: namespace, key: key)
-                    }
+                } catch {
+                    throw .storage(error)
                 }
-                writes.put(namespace: namespace, key: Self.undoKey(hash), value: PluginUndoRecord.encode(undo))
-                writes.put(namespace: namespace, key: Self.cursorKey, value: PluginUndoRecord.cursor(height, hash))
             case let .rejected(message), let .fault(message):
                 if info.isConsensus {
                     throw .verdictUnavailable("plugin \(plugin.name) failed on block \(hash): \(message)")
@@ -76,9 +93,11 @@ final class PluginChainJudge: ConsensusJudge, @unchecked Sendable {
     }
 
     func disconnect(_ block: Block, height: Int, writes: inout PluginWrites) throws(ChainError) {
+        let plugins = manager.inlinePlugins.filter { $0.image.info.isStateful }
+        guard !plugins.isEmpty else { return }
         let hash = block.hash
         let bytes = block.serialized
-        for plugin in manager.inlinePlugins.reversed() where plugin.image.info.isStateful {
+        for plugin in plugins.reversed() {
             let namespace = "plugin." + plugin.name
             let record: [UInt8]?
             do { record = try store.pluginValue(namespace: namespace, key: Self.undoKey(hash)) } catch {

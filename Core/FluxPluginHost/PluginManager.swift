@@ -328,6 +328,17 @@ public final class PluginManager: @unchecked Sendable {
 }
 
 extension PluginManager {
+    /// Whether any active observer wants block events (so callers can skip serialising blocks otherwise).
+    public var observesBlocks: Bool { hasObserver(FLUX_CAP_OBSERVE_BLOCKS) }
+    /// Whether any active observer wants mempool transactions.
+    public var observesMempool: Bool { hasObserver(FLUX_CAP_OBSERVE_MEMPOOL) }
+
+    private func hasObserver(_ capability: Int32) -> Bool {
+        activePlugins.contains { p in
+            p.image.info.has(capability) && !(capability == FLUX_CAP_OBSERVE_BLOCKS && p.image.info.isStateful)
+        }
+    }
+
     /// A block joined or left the active chain: queued for observers (stateful plugins get it in-line instead).
     public func observeBlock(connected: Bool, height: Int64, hash: [UInt8], block: [UInt8]) {
         observe(FLUX_CAP_OBSERVE_BLOCKS) { plugin in
