@@ -48,8 +48,6 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     var lastProgressAt = Date()
     var lastProgressHeight = 0
     var bestHeaderEntry: BlockIndexEntry?
-    /// Counters for RPC and metrics.
-    public private(set) var messagesReceived = 0
     /// Messages received per command, over all peers.
     var receivedByCommand: [String: Int] = [:]
 
@@ -225,12 +223,10 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     /// Called on the queue for every decoded message.
     func received(_ message: P2PMessage, from peer: Peer) {
         guard peers[peer.id] != nil else { return }
-        messagesReceived += 1
         // Unknown commands share one counter, so peers cannot grow the table.
         if case .unknown = message { receivedByCommand["unknown", default: 0] += 1 } else {
             receivedByCommand[message.command, default: 0] += 1
         }
-        peer.lastMessageAt = Date()
         if case let .version(v) = message {
             handleVersion(v, from: peer)
             return

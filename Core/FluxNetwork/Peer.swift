@@ -28,9 +28,6 @@ public final class Peer: @unchecked Sendable {
     var pingSentAt: Date?
     /// Last measured round trip.
     public internal(set) var pingTime: TimeInterval?
-    var lastMessageAt = Date()
-    var bytesReceived = 0
-    var bytesSent = 0
     /// Blocks requested from this peer and when.
     var blocksInFlight: [Hash256: Date] = [:]
     /// Headers sync: a getheaders is outstanding.
