@@ -56,11 +56,13 @@ import Testing
         }
         do {
             _ = try PluginImage.load(path: path, pinnedSHA256: wrongPin, imagesDirectory: TestPlugins.imagesDirectory())
+            Issue.record("a wrong pin was accepted")
         } catch {
             #expect(error.reason.contains("pins \(wrongPin)"))
         }
         do {
             _ = try PluginImage.load(path: path + ".missing", imagesDirectory: TestPlugins.imagesDirectory())
+            Issue.record("a missing file was loaded")
         } catch {
             #expect(error.reason.contains("cannot read"))
         }
