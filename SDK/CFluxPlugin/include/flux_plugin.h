@@ -1,7 +1,7 @@
 /*
  * flux_plugin.h — the only contract between the Flux node (the host) and its plugins.
  *
- * ABI 1.0. C99, fixed-width integers, opaque handles, (pointer, length) byte strings, size-prefixed structs.
+ * ABI 1.1 (1.0 plus the appended host services and Proof-of-Node callbacks marked "1.1"). C99, fixed-width integers, opaque handles, (pointer, length) byte strings, size-prefixed structs.
  * A plugin is a shared object exporting one symbol, `flux_plugin_entry`, that returns a constant descriptor.
  * Everything else travels through two tables of function pointers: the plugin's callbacks (in the descriptor)
  * and the host's services (passed to `on_load`). A plugin never links against symbols of the node.
@@ -85,7 +85,7 @@ extern "C" {
 #endif
 
 #define FLUX_PLUGIN_ABI_MAJOR 1
-#define FLUX_PLUGIN_ABI_MINOR 0
+#define FLUX_PLUGIN_ABI_MINOR 1
 
 /** The one symbol every plugin exports. */
 #define FLUX_PLUGIN_ENTRY_SYMBOL "flux_plugin_entry"
@@ -162,8 +162,16 @@ typedef struct flux_kv_txn flux_kv_txn;
 #define FLUX_CAP_RPC 0x100
 /** p2p_message for commands the plugin registers under its prefix. */
 #define FLUX_CAP_P2P 0x200
-/** All capability bits this ABI minor defines; the host refuses unknown bits. */
+/** All capability bits ABI 1.0 defines. */
 #define FLUX_CAP_ALL_1_0 0x3ff
+/**
+ * (1.1) Proof of Node: pon_operator_key tells the host which nodes may produce PoN blocks and with which key, and
+ * pon_propose / pon_sign let this node produce them. Consensus: needs consensus_version > 0. At most one loaded
+ * plugin may declare it.
+ */
+#define FLUX_CAP_PROOF_OF_NODE 0x400
+/** All capability bits this ABI minor defines; the host refuses unknown bits. */
+#define FLUX_CAP_ALL_1_1 0x7ff
 
 /* ---- Events ------------------------------------------------------------------------------------------------ */
 
@@ -270,6 +278,37 @@ typedef struct flux_host_api {
     flux_status (*FLUX_NULLABLE metric_set)(flux_host *FLUX_NONNULL host, flux_bytes name, double value);
     /** Adds `delta` (≥ 0) to counter `name` (exported as flux_plugin_PLUGIN_name_total). */
     flux_status (*FLUX_NULLABLE metric_add)(flux_host *FLUX_NONNULL host, flux_bytes name, double delta);
+
+    /* ---- 1.1 ---- */
+
+    /**
+     * The chain's parameters as a UTF-8 JSON object, so that one plugin build serves every network:
+     *   {"network": "main" | "test" | "regtest", "genesis_hash": display hex, "genesis_time": unix seconds,
+     *    "pow_spacing": s, "pon_spacing": s, "checks_pon_hash": bool, "coinbase_maturity": n,
+     *    "upgrades": {"acadia": h, "kamata": h, "flux": h, "halving": h, "p2shnodes": h, "pon": h, ...}}
+     * An upgrade that never activates is absent from "upgrades". Keys may be added in later minors.
+     */
+    flux_status (*FLUX_NULLABLE chain_parameters)(flux_host *FLUX_NONNULL host, flux_sink FLUX_NONNULL sink,
+                                                  void *FLUX_NULLABLE context);
+    /** The block subsidy at `height` in units, as the node's consensus computes it (no fees, no funding events). */
+    flux_status (*FLUX_NULLABLE block_subsidy)(flux_host *FLUX_NONNULL host, int64_t height,
+                                               int64_t *FLUX_NONNULL out_value);
+    /**
+     * Ordered reads of the plugin's namespace: the first entry whose key starts with `prefix` and is ≥ `from` (bytes
+     * compare unsigned; `from` empty means the prefix itself). The sink receives LE32 key length ‖ key ‖ value.
+     * FLUX_ERR_NOT_FOUND when there is none. With a txn, the txn's own puts and deletes are seen, as with kv_get.
+     */
+    flux_status (*FLUX_NULLABLE kv_seek)(flux_host *FLUX_NONNULL host, flux_kv_txn *FLUX_NULLABLE txn, flux_bytes prefix,
+                                         flux_bytes from, flux_sink FLUX_NONNULL sink, void *FLUX_NULLABLE context);
+    /**
+     * Signs the 32-byte `digest` with the wallet's private key whose Hash160 is `key_id` (a compact, recoverable
+     * 65-byte ECDSA signature, as Bitcoin's signmessage). The sink receives u8 public-key length ‖ public key ‖
+     * signature. FLUX_ERR_NOT_FOUND when the wallet has no such key, FLUX_ERR_STATE when the node runs without a
+     * wallet. The operator decides which plugins may do this by enabling them.
+     */
+    flux_status (*FLUX_NULLABLE wallet_sign_compact)(flux_host *FLUX_NONNULL host, const uint8_t *FLUX_NONNULL key_id /* 20 */,
+                                                     const uint8_t *FLUX_NONNULL digest /* 32 */, flux_sink FLUX_NONNULL sink,
+                                                     void *FLUX_NULLABLE context);
 } flux_host_api;
 
 /* ---- Plugin callbacks (in the descriptor) ------------------------------------------------------------------ */
@@ -361,6 +400,37 @@ typedef struct flux_plugin_callbacks {
     /** Hot upgrade, new build (after on_load): takes the old build's state; refuse formats it cannot read. */
     flux_status (*FLUX_NULLABLE import_state)(flux_plugin *FLUX_NULLABLE plugin, uint32_t version, flux_bytes state,
                                               flux_buffer *FLUX_NONNULL out_message);
+
+    /* ---- 1.1 (FLUX_CAP_PROOF_OF_NODE) ---- */
+
+    /**
+     * The operator public key of the node whose collateral (`collateral`: 32-byte txid ‖ LE32 index) names a PoN
+     * block built on `parent` (the active tip, at `parent_height`), if that node may produce it. The sink receives
+     * the key (33 or 65 bytes); the host then checks the block's signature with it. FLUX_ERR_NOT_FOUND: no such
+     * node, or not eligible (the block is rejected). Runs on the chain's thread.
+     */
+    flux_status (*FLUX_NULLABLE pon_operator_key)(flux_plugin *FLUX_NULLABLE plugin,
+                                                  const uint8_t *FLUX_NONNULL collateral /* 36 */, int64_t parent_height,
+                                                  const uint8_t *FLUX_NONNULL parent_hash /* 32 */,
+                                                  flux_sink FLUX_NONNULL sink, void *FLUX_NULLABLE context,
+                                                  flux_buffer *FLUX_NONNULL out_message);
+    /**
+     * Whether this node produces the block at `height` on `parent_hash` with header time `time` and bits `bits`:
+     * FLUX_OK with the collateral to name in the header (36 bytes, into `out_collateral`) and the delay in
+     * milliseconds the producer should wait into the slot (its rank, so better-ranked nodes go first);
+     * FLUX_ERR_NOT_FOUND when this node is not a producer for that slot.
+     */
+    flux_status (*FLUX_NULLABLE pon_propose)(flux_plugin *FLUX_NULLABLE plugin, int64_t height,
+                                             const uint8_t *FLUX_NONNULL parent_hash /* 32 */, uint32_t time, uint32_t bits,
+                                             uint8_t *FLUX_NONNULL out_collateral /* 36 */,
+                                             uint32_t *FLUX_NONNULL out_delay_ms, flux_buffer *FLUX_NONNULL out_message);
+    /**
+     * Signs a PoN block this node produces: `block_hash` (internal order, the hash the header commits to) with the
+     * operator key of `collateral`. out_signature receives the DER signature.
+     */
+    flux_status (*FLUX_NULLABLE pon_sign)(flux_plugin *FLUX_NULLABLE plugin, const uint8_t *FLUX_NONNULL collateral /* 36 */,
+                                          const uint8_t *FLUX_NONNULL block_hash /* 32 */,
+                                          flux_buffer *FLUX_NONNULL out_signature, flux_buffer *FLUX_NONNULL out_message);
 } flux_plugin_callbacks;
 
 /* ---- The descriptor ---------------------------------------------------------------------------------------- */
