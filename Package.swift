@@ -26,6 +26,8 @@ let package = Package(
         // Example plugins, built as shared objects for plugins.toml.
         .library(name: "FluxPluginChainStats", type: .dynamic, targets: ["ChainStatsPlugin"]),
         .library(name: "FluxPluginAddressIndex", type: .dynamic, targets: ["AddressIndexPlugin"]),
+        // The FluxNode tiers (Cumulus, Nimbus, Stratus): node list, payments, Proof-of-Node producers.
+        .library(name: "FluxPluginFluxNodes", type: .dynamic, targets: ["FluxNodesPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,6 +58,8 @@ let package = Package(
         .target(name: "ChainStatsPlugin", dependencies: ["CFluxPlugin"], path: "Plugins/ChainStats"),
         .target(name: "AddressIndexPlugin", dependencies: ["FluxPluginSDK", "FluxPrimitives", "FluxJSON"],
                 path: "Plugins/AddressIndex", swiftSettings: strict),
+        .target(name: "FluxNodesPlugin", dependencies: ["FluxPluginSDK", "FluxNodeModel", "FluxPrimitives", "FluxScript", "FluxJSON"],
+                path: "Plugins/FluxNodes/Plugin", swiftSettings: strict),
 
         // Wire formats: bytes in, typed values out. No storage, no networking.
         .target(name: "FluxPrimitives", dependencies: ["CSodium", "COpenSSL"],
@@ -171,7 +175,7 @@ let package = Package(
         .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", "FluxChainFixtures", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxPluginHostTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
-                                                         "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "fluxd", "flux-cli"],
+                                                         "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "FluxScript", "fluxd", "flux-cli"],
                     path: "Tests/FluxNodeTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,302 @@
+import FluxJSON
+import FluxNodeModel
+import FluxPluginSDK
+import FluxPrimitives
+import FluxScript
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// fluxd's FluxNode RPCs, exposed by the node as `fluxnodes.METHOD`, with fluxd's result shapes.
+extension FluxNodesPlugin {
+    static let methods: [(String, String)] = [
+        ("getfluxnodecount", "getfluxnodecount\nConfirmed FluxNodes per tier and per network kind."),
+        ("viewdeterministicfluxnodelist", "viewdeterministicfluxnodelist ( \"filter\" )\nThe confirmed nodes of each tier in payment order (rank 0 is paid next)."),
+        ("listfluxnodes", "listfluxnodes ( \"filter\" )\nThe same list as viewdeterministicfluxnodelist."),
+        ("getfluxnodestatus", "getfluxnodestatus\nThis node's FluxNode entry (config.collateral)."),
+        ("fluxnodecurrentwinner", "fluxnodecurrentwinner\nThe node of each tier the next block must pay."),
+        ("getstartlist", "getstartlist\nStarted nodes waiting for their first confirmation."),
+        ("getdoslist", "getdoslist\nStarts that were not confirmed in time, and when their collateral may start again."),
+        ("createfluxnodekey", "createfluxnodekey\nA new operator private key (WIF)."),
+        ("startdeterministicfluxnode", "startdeterministicfluxnode \"txid\" index ( \"operatorpubkey\" )\nBroadcasts a START for a wallet collateral; the operator key defaults to this node's."),
+        ("sendconfirmation", "sendconfirmation\nBroadcasts this node's INITIAL_CONFIRM or UPDATE_CONFIRM now, if one is due."),
+        ("gettierrequirements", "gettierrequirements ( cores memory_mb disk_gb )\nCollateral and hardware minimums per tier, and which tiers this machine (or the given one) meets."),
+    ]
+
+    public func rpcCall(method: String, params: [UInt8]) throws(PluginError) -> [UInt8] {
+        let list: [JSONValue]
+        if params.isEmpty { list = [] } else {
+            guard let value = try? JSONValue(parsing: params), let array = value.arrayValue else {
+                throw .invalidArgument("params must be a JSON array")
+            }
+            list = array
+        }
+        let result: JSONValue
+        do {
+            result = try answer(method, list)
+        } catch let error as PluginError {
+            throw error
+        } catch {
+            throw .failed("\(error)")
+        }
+        return Array(result.serialized().utf8)
+    }
+
+    private func answer(_ method: String, _ params: [JSONValue]) throws -> JSONValue {
+        let store = committed
+        let tip = try host.tip()
+        switch method {
+        case "getfluxnodecount":
+            var perTier: [FluxNodeTier: Int] = [:]
+            var ipv4 = 0, ipv6 = 0, onion = 0
+            for tier in FluxNodeTier.allCases {
+                let nodes = try ledger.confirmedList(tier: tier, store: store)
+                perTier[tier] = nodes.count
+                for node in nodes {
+                    switch Self.networkKind(node.ip) {
+                    case "ipv6": ipv6 += 1
+                    case "onion": onion += 1
+                    default: ipv4 += 1
+                    }
+                }
+            }
+            let total = perTier.values.reduce(0, +)
+            let c = perTier[.cumulus] ?? 0, n = perTier[.nimbus] ?? 0, s = perTier[.stratus] ?? 0
+            return .object([("total", .int(total)), ("stable", .int(total)),
+                            ("basic-enabled", .int(c)), ("super-enabled", .int(n)), ("bamf-enabled", .int(s)),
+                            ("cumulus-enabled", .int(c)), ("nimbus-enabled", .int(n)), ("stratus-enabled", .int(s)),
+                            ("ipv4", .int(ipv4)), ("ipv6", .int(ipv6)), ("onion", .int(onion))])
+        case "viewdeterministicfluxnodelist", "listfluxnodes":
+            let filter = params.first?.stringValue ?? ""
+            var out: [JSONValue] = []
+            for tier in FluxNodeTier.allCases {
+                for (rank, node) in try ledger.confirmedList(tier: tier, store: store).enumerated() {
+                    let entry = describe(node, rank: rank)
+                    if filter.isEmpty || entry.serialized().contains(filter) { out.append(entry) }
+                }
+            }
+            return .array(out)
+        case "getfluxnodestatus":
+            guard configuration.operatorKey != nil else {
+                throw PluginError.notFound("this node is not a FluxNode (no config.operator_key)")
+            }
+            guard let node = try ownNode() else {
+                guard let collateral = configuration.collateral else { return .object([("status", "expired")]) }
+                return .object([("status", "expired"), ("collateral", .string(Self.full(collateral))),
+                                ("txhash", .string(collateral.hash.description)), ("outidx", .int(collateral.index))])
+            }
+            let collateral = node.collateral
+            let status: String
+            switch node.status {
+            case .started: status = "STARTED"
+            case .dos: status = "DOS"
+            case .confirmed: status = "CONFIRMED"
+            }
+            var rank: Int?
+            if node.status == .confirmed {
+                rank = try ledger.confirmedList(tier: node.tier, store: store).firstIndex { $0.collateral == collateral }
+            }
+            guard case let .object(fields) = describe(node, rank: rank) else { return .null }
+            return .object([("status", .string(status))] + fields)
+        case "fluxnodecurrentwinner":
+            var out: [(String, JSONValue)] = []
+            for tier in FluxNodeTier.allCases {
+                guard let node = try ledger.confirmedList(tier: tier, store: store).first else { continue }
+                out.append(("\(tier.name) Winner", .object([
+                    ("collateral", .string(Self.full(node.collateral))), ("ip", .string(node.ip)),
+                    ("added_height", .int(node.addedHeight)), ("confirmed_height", .int(node.confirmedHeight)),
+                    ("last_confirmed_height", .int(node.lastConfirmedHeight)), ("last_paid_height", .int(node.lastPaidHeight)),
+                    ("tier", .string(tier.name)), ("payment_address", .string(address(node.payeeScript)))])))
+            }
+            return .object(out)
+        case "getstartlist", "getdoslist":
+            let dos = method == "getdoslist"
+            let nodes = dos ? try ledger.dos(store: store) : try ledger.started(store: store)
+            let next = Int(tip.height) + 1
+            return .array(nodes.map { node in
+                let window = dos ? network.dosRemoval(at: next) : network.startExpiration(at: next)
+                return .object([("collateral", .string(Self.full(node.collateral))), ("added_height", .int(node.addedHeight)),
+                                ("payment_address", .string(address(node.payeeScript))),
+                                (dos ? "eligible_in" : "expires_in", .int(node.addedHeight + window - Int(tip.height))),
+                                ("amount", .string(Self.coins(node.collateralValue)))])
+            })
+        case "createfluxnodekey":
+            let key = PrivateKey.generate()
+            return .string(WIF(secret: key.bytes, compressed: true).encoded(prefixes: prefixes))
+        case "startdeterministicfluxnode":
+            return try start(params, tipHeight: tip.height)
+        case "sendconfirmation":
+            guard configuration.operatorKey != nil else { throw PluginError.notFound("this node is not a FluxNode (no config.operator_key)") }
+            let now = UInt32(clamping: Int64(time(nil)))
+            guard let tx = try confirmationDue(nextHeight: tip.height + 1, now: now) else {
+                throw PluginError.state("no confirmation is due for this node at height \(tip.height + 1)")
+            }
+            try host.submitTransaction(tx.serialized)
+            lastConfirmSent.withLock { $0 = tip.height }
+            return .string(tx.txid.description)
+        case "gettierrequirements":
+            return try requirements(params, nextHeight: Int(tip.height) + 1)
+        default:
+            throw PluginError.notFound("no method \(method)")
+        }
+    }
+
+    /// One node as fluxd's list shows it.
+    func describe(_ node: FluxNodeRecord, rank: Int?) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("collateral", .string(Self.full(node.collateral))),
+            ("txhash", .string(node.collateral.hash.description)),
+            ("outidx", .int(node.collateral.index)),
+            ("ip", .string(node.ip)),
+            ("network", .string(Self.networkKind(node.ip))),
+            ("added_height", .int(node.addedHeight)),
+            ("confirmed_height", .int(node.confirmedHeight)),
+            ("last_confirmed_height", .int(node.lastConfirmedHeight)),
+            ("last_paid_height", .int(node.lastPaidHeight)),
+            ("tier", .string(node.tier.name)),
+            ("payment_address", .string(address(node.payeeScript))),
+            ("pubkey", .string(Hex.encode(node.operatorPubKey))),
+            ("activesince", .string(String(blockTime(node.confirmedHeight)))),
+            ("lastpaid", .string(String(node.lastPaidHeight > 0 ? blockTime(node.lastPaidHeight) : 0))),
+            ("amount", .string(Self.coins(node.collateralValue))),
+        ]
+        if let rank { fields.append(("rank", .int(rank))) }
+        return .object(fields)
+    }
+
+    /// The time of the active-chain block at `height` (0 when unknown).
+    func blockTime(_ height: Int) -> UInt32 {
+        guard height > 0, let hash = try? host.blockHash(at: Int64(height)), let header = try? host.header(hash).header,
+              header.count >= 104 else { return 0 }
+        return UInt32(header[100]) | UInt32(header[101]) << 8 | UInt32(header[102]) << 16 | UInt32(header[103]) << 24
+    }
+
+    func address(_ script: [UInt8]) -> String {
+        Address(script: Script(script))?.encoded(prefixes: prefixes) ?? Hex.encode(script)
+    }
+
+    static func full(_ outpoint: OutPoint) -> String { "COutPoint(\(outpoint.hash.description), \(outpoint.index))" }
+
+    static func coins(_ units: Int64) -> String {
+        let whole = units / 100_000_000, fraction = units % 100_000_000
+        var f = String(fraction)
+        f = String(repeating: "0", count: 8 - f.count) + f
+        return "\(whole).\(f)"
+    }
+
+    static func networkKind(_ ip: String) -> String {
+        if ip.hasSuffix(".onion") || ip.contains(".onion:") { return "onion" }
+        if ip.hasPrefix("[") || ip.filter({ $0 == ":" }).count > 1 { return "ipv6" }
+        return "ipv4"
+    }
+
+    // MARK: START and CONFIRM
+
+    /// startdeterministicfluxnode "txid" index ( "operatorpubkey" ): a START for a collateral the wallet holds.
+    func start(_ params: [JSONValue], tipHeight: Int64) throws -> JSONValue {
+        guard params.count >= 2, let txid = params[0].stringValue.flatMap({ Hash256(displayHex: $0) }),
+              let index = params[1].intValue, let n = UInt32(exactly: index) else {
+            throw PluginError.invalidArgument("expected \"txid\" index ( \"operatorpubkey\" )")
+        }
+        let collateral = OutPoint(hash: txid, index: n)
+        let operatorKey: [UInt8]
+        if params.count >= 3 {
+            guard let text = params[2].stringValue, let bytes = Hex.decode(text), PublicKey(parsing: bytes) != nil else {
+                throw PluginError.invalidArgument("operatorpubkey is not a public key in hex")
+            }
+            operatorKey = bytes
+        } else if let mine = configuration.operatorPublicKey {
+            operatorKey = mine
+        } else {
+            throw PluginError.invalidArgument("no operatorpubkey given and this node has no config.operator_key")
+        }
+        guard let coin = try CollateralCoins.coin(collateral, in: committed) else {
+            throw PluginError.notFound("\(collateral.shortDescription) is not an unspent output of a collateral amount")
+        }
+        let script = coin.script
+        guard script.count == 25, script[0] == 0x76, script[1] == 0xa9, script[2] == 0x14, script[23] == 0x88, script[24] == 0xac else {
+            throw PluginError.invalidArgument("\(collateral.shortDescription) is not paid to a public-key hash (use a P2SH start for multisig collateral)")
+        }
+        let keyID = Array(script[3..<23])
+        // The first signature only reveals the wallet's public key, which the START must name before it is signed.
+        let collateralKey = try host.walletSignCompact(keyID: keyID, digest: [UInt8](repeating: 1, count: 32)).publicKey
+        let next = Int(tipHeight) + 1
+        let upgraded = network.isActive("p2shnodes", at: next)
+        var body = FluxNodeStart(fluxTxVersion: upgraded ? FluxNodeStart.normalBit : nil, collateral: collateral,
+                                 collateralPubKey: collateralKey, pubKey: operatorKey, redeemScript: nil,
+                                 sigTime: UInt32(clamping: Int64(time(nil))), sig: [])
+        let version = upgraded ? Transaction.fluxNodeUpgradeableVersion : Transaction.fluxNodeVersion
+        let unsigned = Transaction.fluxNode(.start(body), version: version)
+        let digest = MessageSigner.digest(unsigned.txid.description)
+        body.sig = try host.walletSignCompact(keyID: keyID, digest: Array(digest.bytes)).signature
+        let tx = Transaction.fluxNode(.start(body), version: version)
+        try host.submitTransaction(tx.serialized)
+        host.log(.info, "sent a START for \(collateral.shortDescription): \(tx.txid)")
+        return .object([("result", "successful"), ("txid", .string(tx.txid.description)),
+                        ("collateral", .string(Self.full(collateral)))])
+    }
+
+    /// This node's CONFIRM if one is due at `nextHeight`: INITIAL once started, UPDATE once the last confirmation
+    /// is old enough. Needs the operator key and, for the benchmark signature, config.benchmark_key (regtest).
+    func confirmationDue(nextHeight: Int64, now: UInt32) throws -> Transaction? {
+        guard let key = configuration.operatorKey, let node = try ownNode() else { return nil }
+        let collateral = node.collateral
+        let updateType: Int8
+        switch node.status {
+        case .started where node.addedHeight < Int(nextHeight): updateType = 0
+        case .confirmed where Int(nextHeight) - node.lastConfirmedHeight > network.updateMinDistance(at: Int(nextHeight)):
+            updateType = 1
+        default: return nil
+        }
+        guard let benchmark = configuration.benchmarkKey else {
+            throw PluginError.unsupported("no benchmark signer: fluxbenchd is not supported; on regtest set config.benchmark_key")
+        }
+        let ip = Array(configuration.ip.utf8)
+        let tier = Int8(node.tier.rawValue)
+        let message = FluxNodeTransactions.confirmMessage(collateral: collateral, updateType: updateType, sigTime: now)
+        let sig = MessageSigner.sign(message, with: key, compressed: configuration.operatorCompressed)
+        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: sig, tier: tier, benchmarkSigTime: now, ip: ip)
+        let benchSig = MessageSigner.sign(benchMessage, with: benchmark, compressed: configuration.benchmarkCompressed)
+        let body = FluxNodeConfirm(collateral: collateral, sigTime: now, benchmarkTier: tier, benchmarkSigTime: now,
+                                   updateType: updateType, ip: ip, sig: sig, benchmarkSig: benchSig)
+        return Transaction.fluxNode(.confirm(body), version: Transaction.fluxNodeVersion)
+    }
+
+    // MARK: Hardware
+
+    /// gettierrequirements ( cores memory_mb disk_gb ): each tier's collateral at the next height and its hardware
+    /// minimums, and whether this machine (or the given figures) meets them.
+    func requirements(_ params: [JSONValue], nextHeight: Int) throws -> JSONValue {
+        let machine: FluxNodeHardware
+        if params.isEmpty {
+            machine = Self.thisMachine()
+        } else {
+            guard params.count == 3, let c = params[0].intValue, let m = params[1].intValue, let d = params[2].intValue else {
+                throw PluginError.invalidArgument("expected no parameters, or cores memory_mb disk_gb")
+            }
+            machine = FluxNodeHardware(cores: Int(c), memoryMB: Int(m), diskGB: Int(d))
+        }
+        var tiers: [JSONValue] = []
+        for tier in FluxNodeTier.allCases {
+            let need = FluxNodeHardware.minimum(for: tier)
+            let amounts = network.collateralAmounts(tier, at: nextHeight).sorted().map { JSONValue.string(Self.coins($0)) }
+            tiers.append(.object([
+                ("tier", .string(tier.name)), ("collateral", .array(amounts)),
+                ("cores", .int(need.cores)), ("memory_mb", .int(need.memoryMB)), ("disk_gb", .int(need.diskGB)),
+                ("meets", .bool(machine.cores >= need.cores && machine.memoryMB >= need.memoryMB && machine.diskGB >= need.diskGB)),
+            ]))
+        }
+        return .object([("machine", .object([("cores", .int(machine.cores)), ("memory_mb", .int(machine.memoryMB)),
+                                             ("disk_gb", .int(machine.diskGB))])),
+                        ("tiers", .array(tiers))])
+    }
+
+    /// Cores, memory and the free disk of the file system holding the working directory.
+    static func thisMachine() -> FluxNodeHardware {
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let memory = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE))) / (1024 * 1024)
+        var fs = statvfs()
+        let disk = statvfs(".", &fs) == 0 ? Int(fs.f_blocks) * Int(fs.f_frsize) / (1024 * 1024 * 1024) : 0
+        return FluxNodeHardware(cores: cores, memoryMB: memory, diskGB: disk)
+    }
+}
