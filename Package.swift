@@ -58,6 +58,10 @@ let package = Package(
         .target(name: "ChainStatsPlugin", dependencies: ["CFluxPlugin"], path: "Plugins/ChainStats"),
         .target(name: "AddressIndexPlugin", dependencies: ["FluxPluginSDK", "FluxPrimitives", "FluxJSON"],
                 path: "Plugins/AddressIndex", swiftSettings: strict),
+        // The deterministic FluxNode list as a pure library (no host, storage engine or consensus module): used by
+        // the fluxnodes plugin and by the benchmark.
+        .target(name: "FluxNodeModel", dependencies: ["FluxPrimitives", "FluxScript"],
+                path: "Plugins/FluxNodes/Model", swiftSettings: strict),
         .target(name: "FluxNodesPlugin", dependencies: ["FluxPluginSDK", "FluxNodeModel", "FluxPrimitives", "FluxScript", "FluxJSON"],
                 path: "Plugins/FluxNodes/Plugin", swiftSettings: strict),
 
@@ -172,6 +176,8 @@ let package = Package(
                                                             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                                                             .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxNetworkTests", swiftSettings: strict),
+        .testTarget(name: "FluxNodeModelTests", dependencies: ["FluxNodeModel", "FluxPrimitives", "FluxScript"],
+                    path: "Tests/FluxNodeModelTests", swiftSettings: strict),
         .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", "FluxChainFixtures", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxPluginHostTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",

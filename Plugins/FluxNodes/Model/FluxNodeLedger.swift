@@ -1,0 +1,723 @@
+import FluxPrimitives
+import FluxScript
+
+/// The deterministic FluxNode list (fluxd `FluxnodeCache`), kept entirely in a ``FluxNodeStore``.
+///
+/// ## Storage layout
+/// Every key starts with a one-byte prefix (never 0x00, which the host reserves). `outpoint` is the collateral's
+/// txid in internal byte order (32 bytes) followed by its index as big-endian UInt32, so byte order equals fluxd's
+/// `COutPoint::operator<` (memcmp of the txid, then n). Heights are big-endian UInt32.
+///
+/// | prefix | key | value | present for |
+/// |---|---|---|---|
+/// | `0x01` | `01 ‖ outpoint` | ``FluxNodeRecord/encoded`` | every STARTED, DOS and CONFIRMED node |
+/// | `0x02` | `02 ‖ tier ‖ height ‖ paid ‖ outpoint` | empty | CONFIRMED nodes: the payment order of each tier |
+/// | `0x03` | `03 ‖ addedHeight ‖ outpoint` | empty | STARTED nodes (confirm deadline) |
+/// | `0x04` | `04 ‖ addedHeight ‖ outpoint` | empty | DOS nodes (release) |
+/// | `0x05` | `05 ‖ lastConfirmedHeight ‖ outpoint` | empty | CONFIRMED nodes (expiry) |
+/// | `0x06` | `06 ‖ BE64 collateral value ‖ outpoint` | empty | CONFIRMED nodes (collateral-amount transition) |
+/// | `0x07` | `07 ‖ outpoint` | concatenated 33-byte keys | delegate keys set by a PoN START (kept when the node leaves) |
+/// | `0x08` | `08` | 5 × BE32: confirmed Cumulus, Nimbus, Stratus; started; dos | counters |
+///
+/// In the payment index `height` is `lastPaidHeight` if the node was ever paid, else `confirmedHeight`, and `paid`
+/// is 0 for never-paid nodes and 1 otherwise. Byte order of these keys is exactly fluxd's
+/// `FluxnodeListData::operator<`: ascending height; on equal heights a never-paid node comes before a paid one
+/// (fluxd: "if only B was paid, A < B iff keyA ≤ keyB"); two paid or two unpaid nodes by outpoint. That comparator
+/// is a total order equal to the lexicographic order on (height, paid, outpoint), and fluxd re-sorts the list with
+/// it after every change (new confirms, payouts), so the front of each tier's index is fluxd's `GetNextPayment`.
+/// fluxd leaves expired nodes in its list and skips them lazily; here they are removed at once, which gives the same
+/// payee.
+///
+/// Every block costs a constant number of seeks plus O(log n) work per changed node; nothing scans the list.
+public struct FluxNodeLedger: Sendable {
+    /// The network whose rules apply.
+    public let network: FluxNodeNetwork
+
+    /// Creates a ledger for `network`.
+    public init(network: FluxNodeNetwork) { self.network = network }
+
+    /// Looks up a coin as of the parent block: value, height of the block that created it, output script.
+    public typealias CoinLookup = (OutPoint) throws -> (value: Int64, height: Int, script: [UInt8])?
+
+    // MARK: Keys
+
+    enum Prefix {
+        static let record: UInt8 = 0x01
+        static let payment: UInt8 = 0x02
+        static let started: UInt8 = 0x03
+        static let dos: UInt8 = 0x04
+        static let lastConfirmed: UInt8 = 0x05
+        static let collateralValue: UInt8 = 0x06
+        static let delegates: UInt8 = 0x07
+        static let counts: UInt8 = 0x08
+    }
+
+    static func be32(_ v: Int) -> [UInt8] {
+        let u = UInt32(truncatingIfNeeded: max(v, 0))
+        return [UInt8(u >> 24), UInt8(truncatingIfNeeded: u >> 16), UInt8(truncatingIfNeeded: u >> 8), UInt8(truncatingIfNeeded: u)]
+    }
+
+    static func be64(_ v: Int64) -> [UInt8] {
+        let u = UInt64(bitPattern: v)
+        return (0..<8).map { UInt8(truncatingIfNeeded: u >> (56 - 8 * $0)) }
+    }
+
+    static func outpointBytes(_ o: OutPoint) -> [UInt8] { o.hash.bytes + be32Raw(o.index) }
+
+    static func be32Raw(_ u: UInt32) -> [UInt8] {
+        [UInt8(u >> 24), UInt8(truncatingIfNeeded: u >> 16), UInt8(truncatingIfNeeded: u >> 8), UInt8(truncatingIfNeeded: u)]
+    }
+
+    /// The collateral at the end of an index key.
+    static func outpoint(fromKeySuffix key: [UInt8]) -> OutPoint {
+        let n = key.count
+        let hash = Hash256(key[(n - 36)..<(n - 4)])
+        let index = UInt32(key[n - 4]) << 24 | UInt32(key[n - 3]) << 16 | UInt32(key[n - 2]) << 8 | UInt32(key[n - 1])
+        return OutPoint(hash: hash, index: index)
+    }
+
+    /// Height stored right after the one-byte prefix of a STARTED/DOS/last-confirmed key.
+    static func height(fromIndexKey key: [UInt8], at offset: Int = 1) -> Int {
+        Int(UInt32(key[offset]) << 24 | UInt32(key[offset + 1]) << 16 | UInt32(key[offset + 2]) << 8 | UInt32(key[offset + 3]))
+    }
+
+    static func recordKey(_ o: OutPoint) -> [UInt8] { [Prefix.record] + outpointBytes(o) }
+
+    static func paymentKey(_ r: FluxNodeRecord) -> [UInt8] {
+        [Prefix.payment, UInt8(r.tier.rawValue)] + be32(r.paymentOrderHeight) + [r.lastPaidHeight > 0 ? 1 : 0]
+            + outpointBytes(r.collateral)
+    }
+
+    static func indexKeys(_ r: FluxNodeRecord) -> [[UInt8]] {
+        let op = outpointBytes(r.collateral)
+        switch r.status {
+        case .started: return [[Prefix.started] + be32(r.addedHeight) + op]
+        case .dos: return [[Prefix.dos] + be32(r.addedHeight) + op]
+        case .confirmed:
+            return [paymentKey(r), [Prefix.lastConfirmed] + be32(r.lastConfirmedHeight) + op,
+                    [Prefix.collateralValue] + be64(r.collateralValue) + op]
+        }
+    }
+
+    // MARK: Store helpers
+
+    static func wrap<T>(_ body: () throws(FluxNodeStoreError) -> T) throws(FluxNodeRejection) -> T {
+        do { return try body() } catch { throw FluxNodeRejection("fluxnode-store-error", error.description) }
+    }
+
+    func loadRecord(_ o: OutPoint, _ store: any FluxNodeStore) throws(FluxNodeRejection) -> FluxNodeRecord? {
+        try Self.wrap { () throws(FluxNodeStoreError) -> FluxNodeRecord? in
+            guard let bytes = try store.get(Self.recordKey(o)) else { return nil }
+            return try FluxNodeRecord(encoded: bytes)
+        }
+    }
+
+    /// Counters kept under prefix 0x08.
+    struct Counts {
+        var confirmed: [Int] = [0, 0, 0]
+        var started = 0
+        var dos = 0
+
+        mutating func add(_ r: FluxNodeRecord, _ delta: Int) {
+            switch r.status {
+            case .started: started += delta
+            case .dos: dos += delta
+            case .confirmed: confirmed[r.tier.rawValue - 1] += delta
+            }
+        }
+
+        var encoded: [UInt8] { (confirmed + [started, dos]).flatMap { FluxNodeLedger.be32($0) } }
+
+        init() {}
+        init(_ bytes: [UInt8]) {
+            guard bytes.count == 20 else { return }
+            let v = (0..<5).map { FluxNodeLedger.height(fromIndexKey: bytes, at: $0 * 4) }
+            confirmed = Array(v[0..<3])
+            started = v[3]
+            dos = v[4]
+        }
+    }
+
+    func loadCounts(_ store: any FluxNodeStore) throws(FluxNodeRejection) -> Counts {
+        try Self.wrap { () throws(FluxNodeStoreError) -> Counts in
+            Counts(try store.get([Prefix.counts]) ?? [])
+        }
+    }
+
+    /// Replaces `old` (nil = new node) with `new` (nil = delete), keeping every index and the counters in step.
+    func write(old: FluxNodeRecord?, new: FluxNodeRecord?, counts: inout Counts,
+               _ store: any FluxNodeStore) throws(FluxNodeRejection) {
+        try Self.wrap { () throws(FluxNodeStoreError) in
+            let oldKeys = old.map(Self.indexKeys) ?? []
+            let newKeys = new.map(Self.indexKeys) ?? []
+            for k in oldKeys where !newKeys.contains(k) { try store.delete(k) }
+            for k in newKeys where !oldKeys.contains(k) { try store.put(k, []) }
+            if let new {
+                try store.put(Self.recordKey(new.collateral), new.encoded)
+            } else if let old {
+                try store.delete(Self.recordKey(old.collateral))
+            }
+        }
+        if let old { counts.add(old, -1) }
+        if let new { counts.add(new, 1) }
+    }
+
+    /// Every key under `prefix` in order, as collaterals, stopping when `continueWhile` says so.
+    func collaterals(under prefix: [UInt8], _ store: any FluxNodeStore,
+                     while continueWhile: ([UInt8]) -> Bool = { _ in true }) throws(FluxNodeRejection) -> [OutPoint] {
+        try Self.wrap { () throws(FluxNodeStoreError) -> [OutPoint] in
+            var out: [OutPoint] = []
+            var from = prefix
+            while let e = try store.seek(prefix: prefix, from: from), continueWhile(e.key) {
+                out.append(Self.outpoint(fromKeySuffix: e.key))
+                from = e.key + [0]
+            }
+            return out
+        }
+    }
+
+    // MARK: Signatures
+
+    /// The bytes fluxd's `CPubKey` keeps of a serialized key: as many as the first byte announces (33 for 02/03,
+    /// 65 for 04/06/07, none otherwise), or the raw bytes if fewer are present.
+    static func cpubkey(_ key: [UInt8]) -> [UInt8] {
+        guard let first = key.first else { return [] }
+        let announced: Int
+        switch first {
+        case 2, 3: announced = 33
+        case 4, 6, 7: announced = 65
+        default: announced = 0
+        }
+        return key.count >= announced ? Array(key.prefix(announced)) : key
+    }
+
+    /// fluxd `CMessageSigner::VerifyMessage`: recover the key from the compact signature and compare key ids.
+    static func verifyMessage(_ message: [UInt8], signature: [UInt8], key: [UInt8]) -> Bool {
+        guard let recovered = PublicKey.recover(compactSignature65: signature, digest32: MessageSigner.digest(message))
+        else { return false }
+        return Hashing.hash160(recovered.bytes) == Hashing.hash160(cpubkey(key))
+    }
+
+    /// The public keys of a standard bare multisig script `OP_m <keys> OP_n OP_CHECKMULTISIG`, or nil.
+    public static func multisigKeys(_ script: [UInt8]) -> (required: Int, keys: [[UInt8]])? {
+        guard let ops = Script(script).operations, ops.count >= 4 else { return nil }
+        func smallInt(_ op: UInt8) -> Int? { (0x51...0x60).contains(op) ? Int(op) - 0x50 : nil }
+        guard let m = smallInt(ops[0].opcode), let n = smallInt(ops[ops.count - 2].opcode),
+              ops[ops.count - 1].opcode == 0xae, ops[ops.count - 1].data == nil else { return nil }
+        let keyOps = ops[1..<(ops.count - 2)]
+        var keys: [[UInt8]] = []
+        for op in keyOps {
+            guard let d = op.data, d.count == 33 || d.count == 65 else { return nil }
+            keys.append(d)
+        }
+        guard keys.count == n, m >= 1, m <= n else { return nil }
+        return (m, keys)
+    }
+
+    // MARK: Checks
+
+    /// Context-free + contextual checks of one START/CONFIRM for a block at `height` (also used for the mempool
+    /// with height = tip + 1), against the list as the store holds it (the parent's state). Transactions that are
+    /// not FluxNode transactions pass.
+    public func check(_ tx: Transaction, height: Int, store: any FluxNodeStore,
+                      utxo: CoinLookup) throws(FluxNodeRejection) {
+        _ = try judge(tx, height: height, store: store, utxo: utxo)
+    }
+
+    /// What applying a checked START needs from the checks.
+    struct StartFacts {
+        var tier: FluxNodeTier
+        var value: Int64
+        var payee: [UInt8]
+    }
+
+    /// Checks `tx`; for a START returns the facts its application needs.
+    func judge(_ tx: Transaction, height: Int, store: any FluxNodeStore,
+               utxo: CoinLookup) throws(FluxNodeRejection) -> (StartFacts?, FluxNodeRecord?) {
+        guard let body = tx.fluxNode else { return (nil, nil) }
+        let c = body.collateral
+        guard network.isActive("kamata", at: height) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-not-active",
+                                    "FluxNode transaction for \(c) at height \(height), before the Kamata upgrade")
+        }
+        if tx.version == 6 && !network.isActive("p2shnodes", at: height) {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-version-not-active",
+                                    "version 6 FluxNode transaction for \(c) at height \(height), before P2SHNodes")
+        }
+        guard tx.version == 5 || tx.version == 6 else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-version", "FluxNode transaction for \(c) has version \(tx.version)")
+        }
+        guard !c.isNull else { throw FluxNodeRejection("bad-txns-fluxnode-collateral-null", "the collateral outpoint is null") }
+        switch body {
+        case let .start(s): return (try checkStart(tx, s, height: height, store: store, utxo: utxo), nil)
+        case let .confirm(cf): return (nil, try checkConfirm(cf, height: height, store: store))
+        }
+    }
+
+    func checkStart(_ tx: Transaction, _ s: FluxNodeStart, height: Int, store: any FluxNodeStore,
+                    utxo: CoinLookup) throws(FluxNodeRejection) -> StartFacts {
+        let c = s.collateral
+        let pon = network.isActive("pon", at: height)
+        // nFluxTxVersion: exactly 1 or 2 before PoN; bit flags from PoN (normal xor P2SH, optional delegates bit).
+        var usesDelegates = false
+        if let v = s.fluxTxVersion {
+            if pon {
+                let normal = v & FluxNodeStart.normalBit != 0, p2sh = v & FluxNodeStart.p2shBit != 0
+                let known = FluxNodeStart.normalBit | FluxNodeStart.p2shBit | FluxNodeStart.delegatesBit
+                guard normal != p2sh, v & ~known == 0 else {
+                    throw FluxNodeRejection("bad-txns-fluxnode-flux-tx-version",
+                                            "START for \(c) has nFluxTxVersion \(v)")
+                }
+                usesDelegates = v & FluxNodeStart.delegatesBit != 0
+            } else if v != 1 && v != 2 {
+                throw FluxNodeRejection("bad-txns-fluxnode-flux-tx-version",
+                                        "START for \(c) has nFluxTxVersion \(v) (only 1 or 2 before PoN)")
+            }
+        }
+        // Delegates (PoN): version 1, type 0..2, UPDATE carries at most 4 valid compressed keys.
+        var signingAsDelegate = false
+        if usesDelegates, s.usingDelegates == true {
+            guard let d = s.delegates, d.version == 1, (0...2).contains(d.type) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-delegates", "START for \(c) has malformed delegate data")
+            }
+            if d.type == 1 {
+                guard d.keys.count <= 4, d.keys.allSatisfy({ $0.count == 33 && PublicKey($0).isFullyValid }) else {
+                    throw FluxNodeRejection("bad-txns-fluxnode-delegates",
+                                            "START for \(c) has more than 4 delegate keys or a key that is not a valid compressed key")
+                }
+            }
+            signingAsDelegate = d.type == 2
+        }
+        // Redeem script of a P2SH START: standard multisig, at most 10,000 bytes.
+        var multisig: [[UInt8]] = []
+        if s.isP2SH {
+            guard let script = s.redeemScript?.bytes, script.count <= 10_000,
+                  let ms = Self.multisigKeys(script) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-redeem-script",
+                                        "P2SH START for \(c) does not carry a standard multisig redeem script")
+            }
+            multisig = ms.keys
+        }
+        // Not already known.
+        if let existing = try loadRecord(c, store) {
+            let code: String
+            switch existing.status {
+            case .started: code = "bad-txns-fluxnode-start-already-started"
+            case .dos: code = "bad-txns-fluxnode-start-in-dos"
+            case .confirmed: code = "bad-txns-fluxnode-start-already-confirmed"
+            }
+            throw FluxNodeRejection(code, "START for \(c): the collateral is already \(existing.status.name) (added at height \(existing.addedHeight))")
+        }
+        // The collateral coin.
+        let coin: (value: Int64, height: Int, script: [UInt8])?
+        do { coin = try utxo(c) } catch {
+            throw FluxNodeRejection("fluxnode-utxo-lookup", "looking up collateral \(c) failed: \(error)")
+        }
+        guard let coin else {
+            throw FluxNodeRejection("bad-txns-fluxnode-collateral-missing", "START collateral \(c) is not an unspent output")
+        }
+        guard height - coin.height >= FluxNodeNetwork.minimumCollateralConfirmations else {
+            throw FluxNodeRejection("bad-txns-fluxnode-collateral-immature",
+                                    "START collateral \(c) from height \(coin.height) has \(height - coin.height) confirmations at height \(height); 100 are needed")
+        }
+        guard let tier = network.tier(forCollateral: coin.value, at: height) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-collateral-amount",
+                                    "START collateral \(c) holds \(coin.value) units, not a tier collateral valid at height \(height)")
+        }
+        // Legacy foundation P2SH key as collateral key: from Halving until P2SHNodes.
+        let normalizedCollateralKey = Self.cpubkey(s.collateralPubKey)
+        let isFoundation = !s.isP2SH && network.p2shKeys.contains { Self.cpubkey($0.key) == normalizedCollateralKey }
+        if isFoundation {
+            guard network.isActive("halving", at: height) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-key-not-active",
+                                        "START for \(c) uses the foundation P2SH key before the Halving upgrade")
+            }
+            guard !network.isActive("p2shnodes", at: height) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-key-retired",
+                                        "START for \(c) uses the foundation P2SH key after P2SHNodes; use a version 6 P2SH START")
+            }
+        }
+        // Output script.
+        let payee: [UInt8]
+        if s.isP2SH {
+            payee = Script.payToScriptHash(Hashing.hash160(s.redeemScript?.bytes ?? [])).bytes
+            guard coin.script == payee else {
+                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
+                                        "P2SH START collateral \(c) is not paid to the hash of its redeem script")
+            }
+        } else if isFoundation {
+            guard Script(coin.script).scriptHash != nil else {
+                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
+                                        "foundation START collateral \(c) is not a P2SH output")
+            }
+            payee = coin.script
+        } else {
+            payee = Script.payToPubKeyHash(Hashing.hash160(normalizedCollateralKey)).bytes
+            guard coin.script == payee else {
+                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
+                                        "START collateral \(c) is not paid to the hash of the START's collateral key")
+            }
+        }
+        // Signature over the txid's display hex.
+        let message = Array(tx.txid.description.utf8)
+        let signers: [[UInt8]]
+        if signingAsDelegate {
+            signers = try delegateKeys(c, store)
+        } else if s.isP2SH {
+            signers = multisig
+        } else if isFoundation {
+            signers = [network.p2shKey(at: s.sigTime)]
+        } else {
+            signers = [s.collateralPubKey]
+        }
+        guard signers.contains(where: { Self.verifyMessage(message, signature: s.sig, key: $0) }) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-start-signature",
+                                    "START for \(c): the signature over txid \(tx.txid) is not by \(signingAsDelegate ? "a stored delegate key" : s.isP2SH ? "a key of the redeem script" : "the collateral key")")
+        }
+        return StartFacts(tier: tier, value: coin.value, payee: payee)
+    }
+
+    func checkConfirm(_ cf: FluxNodeConfirm, height: Int, store: any FluxNodeStore) throws(FluxNodeRejection) -> FluxNodeRecord {
+        let c = cf.collateral
+        guard FluxNodeTier(rawValue: Int(cf.benchmarkTier)) != nil else {
+            throw FluxNodeRejection("bad-txns-fluxnode-confirm-benchmark-tier",
+                                    "CONFIRM for \(c) has benchmark tier \(cf.benchmarkTier)")
+        }
+        guard cf.updateType == 0 || cf.updateType == 1 else {
+            throw FluxNodeRejection("bad-txns-fluxnode-confirm-update-type", "CONFIRM for \(c) has update type \(cf.updateType)")
+        }
+        let ipLimit = cf.benchmarkSigTime >= 1_647_262_800 ? 60 : 40
+        guard cf.ip.count <= ipLimit else {
+            throw FluxNodeRejection("bad-txns-fluxnode-confirm-ip-size",
+                                    "CONFIRM for \(c) has a \(cf.ip.count)-byte ip; at most \(ipLimit) are allowed")
+        }
+        guard let record = try loadRecord(c, store) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-confirm-unknown", "CONFIRM for \(c): no node has that collateral")
+        }
+        if cf.updateType == 0 {
+            guard record.status == .started, record.addedHeight < height else {
+                throw FluxNodeRejection("bad-txns-fluxnode-confirm-not-started",
+                                        "INITIAL_CONFIRM for \(c): the node is \(record.status.name), not STARTED in an earlier block")
+            }
+        } else {
+            guard record.status == .confirmed else {
+                throw FluxNodeRejection("bad-txns-fluxnode-confirm-not-confirmed",
+                                        "UPDATE_CONFIRM for \(c): the node is \(record.status.name), not CONFIRMED")
+            }
+            let distance = height - record.lastConfirmedHeight
+            let ipChangeOK = network.isActive("flux", at: height) && cf.ip != record.ipBytes
+                && distance >= FluxNodeNetwork.updateIPChangeDistance
+            let minimum = network.updateMinDistance(at: height)
+            guard ipChangeOK || distance > minimum else {
+                throw FluxNodeRejection("bad-txns-fluxnode-confirm-too-soon",
+                                        "UPDATE_CONFIRM for \(c) at height \(height): last confirmed at \(record.lastConfirmedHeight), distance \(distance) is not above \(minimum)")
+            }
+        }
+        guard Int(cf.benchmarkTier) >= record.tier.rawValue else {
+            throw FluxNodeRejection("bad-txns-fluxnode-benchmark-tier-too-low",
+                                    "CONFIRM for \(c): benchmark tier \(cf.benchmarkTier) is below the collateral tier \(record.tier.name)")
+        }
+        let message = FluxNodeTransactions.confirmMessage(collateral: c, updateType: cf.updateType, sigTime: cf.sigTime)
+        guard Self.verifyMessage(Array(message.utf8), signature: cf.sig, key: record.operatorPubKey) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-confirm-signature",
+                                    "CONFIRM for \(c): the signature is not by the node's operator key")
+        }
+        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: cf.sig, benchmarkTier: cf.benchmarkTier,
+                                                                 benchmarkSigTime: cf.benchmarkSigTime, ip: cf.ip)
+        guard Self.verifyMessage(benchMessage, signature: cf.benchmarkSig, key: network.benchmarkKey(at: cf.benchmarkSigTime)) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-benchmark-signature",
+                                    "CONFIRM for \(c): the benchmark signature is not by the benchmark key in force at \(cf.benchmarkSigTime)")
+        }
+        return record
+    }
+
+    /// Stored delegate keys of `collateral` (empty if none).
+    public func delegateKeys(_ collateral: OutPoint, _ store: any FluxNodeStore) throws(FluxNodeRejection) -> [[UInt8]] {
+        try Self.wrap { () throws(FluxNodeStoreError) -> [[UInt8]] in
+            guard let v = try store.get([Prefix.delegates] + Self.outpointBytes(collateral)), v.count % 33 == 0 else { return [] }
+            return stride(from: 0, to: v.count, by: 33).map { Array(v[$0..<($0 + 33)]) }
+        }
+    }
+
+    // MARK: Payouts
+
+    /// The payouts the coinbase of the block at `height` must contain, given that block's subsidy: the front of
+    /// each tier's list as the store holds it (the parent's state), Cumulus first; tiers without nodes are left
+    /// out. Empty before ``FluxNodeNetwork/startPaymentsHeight``.
+    public func payouts(height: Int, subsidy: Int64, store: any FluxNodeStore) throws(FluxNodeRejection) -> [FluxNodePayout] {
+        guard height >= network.startPaymentsHeight else { return [] }
+        var out: [FluxNodePayout] = []
+        for tier in FluxNodeTier.allCases {
+            let prefix = [Prefix.payment, UInt8(tier.rawValue)]
+            let first = try Self.wrap { () throws(FluxNodeStoreError) in try store.seek(prefix: prefix, from: prefix) }
+            guard let first else { continue }
+            let c = Self.outpoint(fromKeySuffix: first.key)
+            guard let r = try loadRecord(c, store) else {
+                throw FluxNodeRejection("fluxnode-store-error", "payment index names \(c), which has no record")
+            }
+            out.append(FluxNodePayout(tier: tier, collateral: c, script: r.payeeScript,
+                                      amount: network.payout(tier, height: height, subsidy: subsidy)))
+        }
+        return out
+    }
+
+    /// Checks that `coinbase` pays every due payout (fluxd `CheckFluxnodePayout`): outputs are matched in order,
+    /// each to at most one tier (the first unmatched tier with the same script and amount), and, on PoN heights
+    /// when ``FluxNodeNetwork/devFundScript`` is set, an output not used for a node pays the dev fund at least
+    /// subsidy − Σ(due payouts).
+    public func checkCoinbase(_ coinbase: Transaction, due: [FluxNodePayout], height: Int,
+                              subsidy: Int64) throws(FluxNodeRejection) {
+        var approved = [Bool](repeating: false, count: due.count)
+        let devScript = network.isActive("pon", at: height) ? network.devFundScript : nil
+        let devMinimum = subsidy - due.reduce(0) { $0 + $1.amount }
+        var devPaid = false
+        for out in coinbase.outputs {
+            var used = false
+            for (i, p) in due.enumerated() where !approved[i] {
+                if out.scriptPubKey.bytes == p.script && out.value.units == p.amount {
+                    approved[i] = true
+                    used = true
+                    break
+                }
+            }
+            if let devScript, !devPaid, !used, out.scriptPubKey.bytes == devScript, out.value.units >= devMinimum {
+                devPaid = true
+            }
+        }
+        if devScript != nil && !devPaid {
+            throw FluxNodeRejection("bad-cb-fluxnode-devfund",
+                                    "coinbase at height \(height) does not pay the dev fund at least \(devMinimum) units")
+        }
+        if let i = approved.firstIndex(of: false) {
+            let p = due[i]
+            throw FluxNodeRejection("bad-cb-fluxnode-payee",
+                                    "coinbase at height \(height) does not pay the \(p.tier.name) node \(p.collateral): expected \(p.amount) units to script \(Hex.encode(p.script))")
+        }
+    }
+
+    // MARK: Connecting a block
+
+    /// Validates and applies the block at `height` in fluxd's order: payouts first (against the parent's list), then
+    /// at most one FluxNode transaction per collateral, each checked then applied, then the paid nodes move to the
+    /// back of their tier, STARTs not confirmed in time go to DoS, DoS entries are released, and confirmed nodes
+    /// expire (no confirm for too long; collateral amount no longer valid after its tier's transition; collateral
+    /// spent by an input of this block). As in fluxd, the last two look at the nodes CONFIRMED in the parent's list
+    /// only: a node confirmed in this block whose collateral this block spends stays, and STARTED/DOS nodes are
+    /// not removed when their collateral is spent.
+    ///
+    /// Writes go only to `store`. On a throw the store is left in an unspecified state: the caller discards it.
+    public func connect(_ block: Block, height: Int, subsidy: Int64, store: any FluxNodeStore,
+                        utxo: CoinLookup) throws(FluxNodeRejection) {
+        var counts = try loadCounts(store)
+
+        // 1. Payouts against the parent's list.
+        let due = try payouts(height: height, subsidy: subsidy, store: store)
+        if !due.isEmpty || (network.isActive("pon", at: height) && network.devFundScript != nil) {
+            guard let coinbase = block.transactions.first, coinbase.isCoinbase else {
+                throw FluxNodeRejection("bad-cb-missing", "block at height \(height) has no coinbase to pay FluxNodes")
+            }
+            try checkCoinbase(coinbase, due: due, height: height, subsidy: subsidy)
+        }
+
+        // 2. Removals decided on the parent's confirmed set.
+        var parentExpiries: [OutPoint] = []
+        var parentExpirySet = Set<OutPoint>()
+        func markExpiry(_ o: OutPoint) {
+            if parentExpirySet.insert(o).inserted { parentExpiries.append(o) }
+        }
+        let cumulusStart = network.collateralWindow(.cumulus).lowerBound
+        let stratusEnd = network.collateralWindow(.stratus).upperBound
+        if height >= cumulusStart && height < stratusEnd + 10 {
+            let valid = Set(FluxNodeTier.allCases.flatMap { network.collateralAmounts($0, at: height) })
+            for tier in FluxNodeTier.allCases where height >= network.collateralWindow(tier).upperBound {
+                for amount in [tier.collateralV1, tier.collateralV2] where !valid.contains(amount) {
+                    for o in try collaterals(under: [Prefix.collateralValue] + Self.be64(amount), store) { markExpiry(o) }
+                }
+            }
+        }
+        for tx in block.transactions where !tx.isCoinbase {
+            for input in tx.inputs {
+                if let r = try loadRecord(input.prevout, store), r.status == .confirmed { markExpiry(input.prevout) }
+            }
+        }
+
+        // 3. FluxNode transactions, each checked against the list so far (no two touch the same collateral).
+        var seen = Set<OutPoint>()
+        for tx in block.transactions {
+            guard let body = tx.fluxNode else { continue }
+            guard seen.insert(body.collateral).inserted else {
+                throw FluxNodeRejection("bad-txns-fluxnode-duplicate-collateral",
+                                        "block at height \(height) has more than one FluxNode transaction for \(body.collateral)")
+            }
+            let (facts, confirmed) = try judge(tx, height: height, store: store, utxo: utxo)
+            switch body {
+            case let .start(s):
+                guard let facts else { continue }
+                let record = FluxNodeRecord(
+                    collateral: s.collateral, tier: facts.tier, collateralValue: facts.value, status: .started,
+                    addedHeight: height, collateralPubKey: s.collateralPubKey, operatorPubKey: s.pubKey,
+                    redeemScript: s.isP2SH ? s.redeemScript?.bytes : nil, payeeScript: facts.payee,
+                    startTxid: tx.txid, txVersion: tx.version, fluxTxVersion: s.fluxTxVersion, startSigTime: s.sigTime)
+                try write(old: nil, new: record, counts: &counts, store)
+                if let v = s.fluxTxVersion, v & FluxNodeStart.delegatesBit != 0, network.isActive("pon", at: height),
+                   s.usingDelegates == true, let d = s.delegates, d.type == 1 {
+                    let key = [Prefix.delegates] + Self.outpointBytes(s.collateral)
+                    try Self.wrap { () throws(FluxNodeStoreError) in
+                        if d.keys.isEmpty { try store.delete(key) } else { try store.put(key, d.keys.flatMap { $0 }) }
+                    }
+                }
+            case let .confirm(cf):
+                guard let old = confirmed else { continue }
+                var new = old
+                if cf.updateType == 0 {
+                    new.status = .confirmed
+                    new.confirmedHeight = height
+                    new.lastPaidHeight = 0
+                }
+                new.lastConfirmedHeight = height
+                new.ipBytes = cf.ip
+                new.confirmSigTime = cf.sigTime
+                new.benchmarkTier = cf.benchmarkTier
+                new.benchmarkSigTime = cf.benchmarkSigTime
+                try write(old: old, new: new, counts: &counts, store)
+            }
+        }
+
+        // 4. Paid nodes get lastPaidHeight = height and move to the back of their tier.
+        for p in due {
+            guard let old = try loadRecord(p.collateral, store), old.status == .confirmed else { continue }
+            var new = old
+            new.lastPaidHeight = height
+            try write(old: old, new: new, counts: &counts, store)
+        }
+
+        // 5. STARTs added exactly `startExpiration` blocks ago and still not confirmed go to DoS.
+        let deadline = height - network.startExpiration(at: height)
+        if deadline >= 0 {
+            for o in try collaterals(under: [Prefix.started] + Self.be32(deadline), store) {
+                guard let old = try loadRecord(o, store) else { continue }
+                var new = old
+                new.status = .dos
+                try write(old: old, new: new, counts: &counts, store)
+            }
+        }
+
+        // 6. DoS entries are released: added exactly 180 blocks ago (PoN: 720 or more).
+        let release = height - network.dosRemoval(at: height)
+        if release >= 0 {
+            let released: [OutPoint]
+            if network.isActive("pon", at: height) {
+                released = try collaterals(under: [Prefix.dos], store) { Self.height(fromIndexKey: $0) <= release }
+            } else {
+                released = try collaterals(under: [Prefix.dos] + Self.be32(release), store)
+            }
+            for o in released {
+                guard let old = try loadRecord(o, store) else { continue }
+                try write(old: old, new: nil, counts: &counts, store)
+            }
+        }
+
+        // 7. Expiry: no confirm since before height − E (nodes confirmed or updated in this block have
+        //    lastConfirmedHeight = height and stay), then the removals decided on the parent's set.
+        let expireBelow = height - network.confirmExpiration(at: height)
+        let stale = try collaterals(under: [Prefix.lastConfirmed], store) { Self.height(fromIndexKey: $0) < expireBelow }
+        for o in stale + parentExpiries {
+            guard let old = try loadRecord(o, store), old.status == .confirmed else { continue }
+            try write(old: old, new: nil, counts: &counts, store)
+        }
+
+        try Self.wrap { () throws(FluxNodeStoreError) in try store.put([Prefix.counts], counts.encoded) }
+    }
+
+    // MARK: Queries
+
+    /// The record of the node with `collateral` (any status), or nil.
+    public func node(_ collateral: OutPoint, store: any FluxNodeStore) throws(FluxNodeRejection) -> FluxNodeRecord? {
+        try loadRecord(collateral, store)
+    }
+
+    func records(_ collaterals: [OutPoint], _ store: any FluxNodeStore) throws(FluxNodeRejection) -> [FluxNodeRecord] {
+        var out: [FluxNodeRecord] = []
+        out.reserveCapacity(collaterals.count)
+        for c in collaterals { if let r = try loadRecord(c, store) { out.append(r) } }
+        return out
+    }
+
+    /// The CONFIRMED nodes of `tier` in payment order (rank = index; the first is paid next).
+    public func confirmedList(tier: FluxNodeTier, store: any FluxNodeStore) throws(FluxNodeRejection) -> [FluxNodeRecord] {
+        try records(try collaterals(under: [Prefix.payment, UInt8(tier.rawValue)], store), store)
+    }
+
+    /// The STARTED nodes, oldest START first.
+    public func started(store: any FluxNodeStore) throws(FluxNodeRejection) -> [FluxNodeRecord] {
+        try records(try collaterals(under: [Prefix.started], store), store)
+    }
+
+    /// The DOS nodes, oldest START first.
+    public func dos(store: any FluxNodeStore) throws(FluxNodeRejection) -> [FluxNodeRecord] {
+        try records(try collaterals(under: [Prefix.dos], store), store)
+    }
+
+    /// Node counts (one read).
+    public func counts(store: any FluxNodeStore) throws(FluxNodeRejection) -> FluxNodeCounts {
+        let c = try loadCounts(store)
+        return FluxNodeCounts(cumulus: c.confirmed[0], nimbus: c.confirmed[1], stratus: c.confirmed[2],
+                              started: c.started, dos: c.dos)
+    }
+
+    /// PoN: the operator key of a CONFIRMED node, nil otherwise.
+    public func operatorKey(_ collateral: OutPoint, store: any FluxNodeStore) throws(FluxNodeRejection) -> [UInt8]? {
+        guard let r = try loadRecord(collateral, store), r.status == .confirmed else { return nil }
+        return r.operatorPubKey
+    }
+
+    // MARK: Proof of Node
+
+    /// The 30-second slot a block time falls in: ⌊(time − genesis time) / spacing⌋, 0 at or before genesis.
+    public func ponSlot(time: UInt32) -> UInt32 {
+        guard time > network.genesisTime, network.ponSpacing > 0 else { return 0 }
+        return (time - network.genesisTime) / network.ponSpacing
+    }
+
+    /// fluxd's PoN hash: SHA256d(collateral txid ‖ LE32 n ‖ previous block hash ‖ LE32 slot).
+    public static func ponHash(collateral: OutPoint, previousBlockHash: Hash256, slot: UInt32) -> Hash256 {
+        var w = ByteWriter(capacity: 72)
+        collateral.encode(to: &w)
+        w.writeHash(previousBlockHash)
+        w.writeLE(slot)
+        return Hashing.sha256d(w.bytes)
+    }
+
+    /// Whether the node with `collateral` may produce the block on `previousBlockHash` at `time` with target
+    /// `bits`: it is CONFIRMED, and its PoN hash is at or below the target (unless the network skips that check).
+    public func isPonEligible(_ collateral: OutPoint, previousBlockHash: Hash256, time: UInt32, bits: UInt32,
+                              store: any FluxNodeStore) throws(FluxNodeRejection) -> Bool {
+        guard try operatorKey(collateral, store: store) != nil else { return false }
+        guard network.checksPonHash else { return true }
+        let (target, negative, overflow) = UInt256.fromCompact(bits)
+        guard !negative, !overflow, !target.isZero else { return false }
+        let hash = Self.ponHash(collateral: collateral, previousBlockHash: previousBlockHash, slot: ponSlot(time: time))
+        return UInt256(hash) <= target
+    }
+}
+
+/// Node counts by list.
+public struct FluxNodeCounts: Sendable, Equatable {
+    public let cumulus: Int
+    public let nimbus: Int
+    public let stratus: Int
+    public let started: Int
+    public let dos: Int
+
+    /// Confirmed nodes of `tier`.
+    public func confirmed(_ tier: FluxNodeTier) -> Int {
+        switch tier {
+        case .cumulus: cumulus
+        case .nimbus: nimbus
+        case .stratus: stratus
+        }
+    }
+
+    /// All confirmed nodes.
+    public var totalConfirmed: Int { cumulus + nimbus + stratus }
+}
