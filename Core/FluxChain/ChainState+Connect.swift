@@ -245,7 +245,7 @@ extension ChainState {
         guard let authority = nodeAuthority else {
             throw .verdictUnavailable("no FluxNode list to check the producer of PoN block \(header.hash)")
         }
-        guard let keyBytes = authority.operatorKey(for: collateral, parentHeight: parent.height, parentHash: parent.hash) else {
+        guard let keyBytes = try authority.operatorKey(for: collateral, parentHeight: parent.height, parentHash: parent.hash) else {
             throw .rejected(RejectReason("bad-pon-node", "\(collateral.shortDescription) is not an eligible FluxNode"))
         }
         guard let key = PublicKey(parsing: keyBytes),

@@ -101,6 +101,10 @@ public final class ChainState: @unchecked Sendable {
         lock.locked { nodeAuthority = authority }
     }
 
+    /// Who may sign Proof-of-Node blocks now (nil: PoN blocks other than the test and emergency ones get no
+    /// verdict).
+    public var proofOfNodeAuthority: (any ProofOfNodeAuthority)? { lock.locked { nodeAuthority } }
+
     // MARK: Loading
 
     func load() throws(ChainError) {

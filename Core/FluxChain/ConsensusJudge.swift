@@ -35,8 +35,9 @@ public struct PluginWrites: Sendable {
 /// eligible for the block after `parent`. The FluxNode tiers plugin provides the real one.
 public protocol ProofOfNodeAuthority: Sendable {
     /// The operator public key registered for `collateral` as of the chain ending at `parentHeight`, or nil
-    /// if no such node is known.
-    func operatorKey(for collateral: OutPoint, parentHeight: Int, parentHash: Hash256) -> [UInt8]?
+    /// if no such node is known (the block is rejected as `bad-pon-node`). Throw `.verdictUnavailable` when no
+    /// answer can be given now (the block is not marked invalid and is retried).
+    func operatorKey(for collateral: OutPoint, parentHeight: Int, parentHash: Hash256) throws(ChainError) -> [UInt8]?
 }
 
 /// A fixed node list for tests and local networks until the tiers plugin provides the real list.

@@ -27,6 +27,7 @@ extension Node {
         do { try plugins.load(file) } catch { throw NodeError("required plugin: \(error)") }
         // Always attached: plugins loaded later (loadplugin, reloadplugin) are called in-line through it.
         chain.addJudge(PluginChainJudge(manager: plugins, store: chain.store, logger: logger))
+        syncProofOfNodeAuthority()
         for plugin in plugins.inlinePlugins where plugin.image.info.isStateful {
             catchUp(plugin)
         }
@@ -209,6 +210,7 @@ extension Node {
             if !wasActive, info.isStateful { catchUp(plugin) }
             registerRPCMethods(of: plugin)
         }
+        syncProofOfNodeAuthority()
         return info
     }
 
@@ -291,17 +293,18 @@ extension Node {
                 throw RPCError(code: -8, message: "\(error)")
             }
             let scratch = self.configuration.dataDirectory.appendingPathComponent("plugins/check").path
-            let (report, ok) = PluginManager.check(file, services: OfflinePluginServices(), imagesDirectory: scratch,
+            let (report, ok) = PluginManager.check(file, services: OfflinePluginServices.forNetwork(self.params), imagesDirectory: scratch,
                                                    logger: self.logger)
             return .object([("file", file.path.map { .string($0) } ?? .null), ("ok", .bool(ok)),
                             ("report", .array(report.map { .string($0) }))])
         }
         registry.register("unloadplugin", category: "Plugins",
-                          help: "unloadplugin \"name\"\nStops calling a plugin and unloads it (its image stays mapped; a stateful plugin resumes from its cursor when loaded again).") { request throws(RPCError) in
+                          help: "unloadplugin \"name\"\nStops calling a plugin and unloads it (its image stays mapped; a stateful plugin resumes from its cursor when loaded again).") { [weak self] request throws(RPCError) in
             guard let name = request.params.first?.stringValue, request.params.count == 1 else {
                 throw RPCError(code: -8, message: "unloadplugin \"name\"")
             }
             guard manager.unload(name) else { throw RPCError(code: -8, message: "plugin \(name) is not running") }
+            self?.syncProofOfNodeAuthority()
             return .null
         }
         for plugin in manager.activePlugins { registerRPCMethods(of: plugin) }

@@ -278,12 +278,14 @@ extension Node {
 enum FluxMiningTemplate {
     /// The template for the block after `tip`; `extraOutputs` (the consensus plugins' outputs, see
     /// ``Node/pluginCoinbaseOutputs(height:)``) are appended to the coinbase and paid out of the miner's share.
+    /// At PoN heights the header names `collateral` (default: fluxd's test collateral) and has no signature yet.
     static func make(params: ChainParameters, tip: BlockIndexEntry, height: Int, time: UInt32, bits: UInt32, script: Script,
                      candidates: [(transaction: Transaction, fee: Amount)], fees: Amount,
-                     extraOutputs: [TxOut] = []) throws(BlockTemplateError) -> Block {
+                     extraOutputs: [TxOut] = [], collateral: OutPoint? = nil) throws(BlockTemplateError) -> Block {
         let pon = params.isProofOfNode(at: height)
         return try BlockTemplate(params: params, previous: tip.header, height: height, time: time, bits: bits,
                                  minerScript: script, transactions: candidates.map(\.transaction), fees: fees,
-                                 nodeCollateral: pon ? ChainState.testCollateral : nil, extraOutputs: extraOutputs).block
+                                 nodeCollateral: pon ? (collateral ?? ChainState.testCollateral) : nil,
+                                 extraOutputs: extraOutputs).block
     }
 }

@@ -78,7 +78,7 @@ public final class Node: @unchecked Sendable {
         mempool = Mempool(chain: chain)
         wallet = try Wallet(chain: chain)
         let pool = mempool
-        let pluginServices = NodePluginServices(chain: chain, mempool: pool, submit: { tx in
+        let pluginServices = NodePluginServices(chain: chain, mempool: pool, wallet: wallet, submit: { tx in
             do { try pool.accept(tx); return nil } catch { return "\(error)" }
         })
         plugins = PluginManager(
@@ -210,48 +210,109 @@ public final class Node: @unchecked Sendable {
     /// Mines `count` blocks on the tip paying `script`, with mempool transactions and the consensus plugins'
     /// coinbase outputs (paid out of the miner's share); returns their hashes. Throws when a plugin's outputs
     /// cannot be had or exceed the miner's share.
-    /// Proof of work uses the built-in Equihash solver (test networks); PoN heights use regtest/testnet's
-    /// test collateral.
+    /// Proof of work uses the built-in Equihash solver (test networks). At PoN heights the Proof-of-Node plugin,
+    /// when one is loaded, chooses the collateral (`pon_propose`) and signs the block (`pon_sign`); this throws
+    /// ``ProofOfNodeNotEligible`` when it says this node is not the producer. Without a PoN plugin, regtest and
+    /// testnet use fluxd's test collateral.
     public func mineBlocks(_ count: Int, to script: Script, maxNonces: Int = 1_000_000) throws -> [Hash256] {
-        miningLock.lock(); defer { miningLock.unlock() }
         var hashes: [Hash256] = []
         for _ in 0..<count {
-            let tip = chain.tip
-            let height = tip.height + 1
-            let time = max(UInt32(Date().timeIntervalSince1970), max(tip.header.time, chain.medianTimePast()) + 1)
-            let bits = chain.requiredBitsForNextBlock(time: time)
-            let pon = params.isProofOfNode(at: height)
-            let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
-            let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
-            var block: Block
-            do {
-                let extra = try pluginCoinbaseOutputs(height: height)
-                block = try FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
-                                                    script: script, candidates: candidates, fees: fees,
-                                                    extraOutputs: extra)
-            } catch {
-                throw NodeError("cannot build the block template for height \(height): \(error)")
-            }
-            if !pon {
-                guard let epoch = params.equihashParameters(at: height).first else {
-                    throw NodeError("no Equihash parameters at height \(height)")
-                }
-                let target = params.skipsProofOfWorkTargetCheck ? UInt256.max : UInt256.fromCompact(bits).value
-                guard let result = EquihashMiner(parameters: epoch.parameters)
-                    .mine(block.header, target: target, firstNonce: UInt64.random(in: 0...UInt64.max / 2),
-                          maxNonces: maxNonces) else {
-                    throw NodeError("no Equihash solution found for height \(height)")
-                }
-                block.header = result.header
-            }
-            try chain.acceptBlock(block)
-            hashes.append(block.hash)
-            logger.info("mined block \(height) \(block.hash) with \(block.transactions.count - 1) transactions")
+            if let hash = try produceBlock(to: script, maxNonces: maxNonces, waitForSlot: false) { hashes.append(hash) }
         }
         return hashes
     }
 
-    /// The `-gen` loop: a block every `-blockinterval` seconds (default: the network's target spacing).
+    /// Builds, proves and connects one block on the tip. With `waitForSlot` (the `-gen` loop) a PoN producer first
+    /// waits the delay `pon_propose` asked for, then produces only if the tip did not change meanwhile (nil when
+    /// it did, or when the node is stopping).
+    func produceBlock(to script: Script, maxNonces: Int, waitForSlot: Bool) throws -> Hash256? {
+        miningLock.lock(); defer { miningLock.unlock() }
+        let tip = chain.tip
+        let height = tip.height + 1
+        let time = max(UInt32(Date().timeIntervalSince1970), max(tip.header.time, chain.medianTimePast()) + 1)
+        let bits = chain.requiredBitsForNextBlock(time: time)
+        let pon = params.isProofOfNode(at: height)
+        var collateral: OutPoint?
+        var producer: PluginInstance?
+        if pon {
+            if let plugin = plugins.proofOfNodePlugin {
+                guard plugin.producesProofOfNode else {
+                    throw NodeError("plugin \(plugin.name) provides Proof of Node but has no pon_propose/pon_sign: "
+                                    + "this node cannot produce block \(height)")
+                }
+                switch plugin.ponPropose(height: Int64(height), parentHash: Array(tip.hash.bytes), time: time, bits: bits) {
+                case .notFound:
+                    throw ProofOfNodeNotEligible(height: height)
+                case let .fault(message):
+                    throw NodeError("plugin \(plugin.name) could not propose block \(height): \(message)")
+                case let .found((bytes, delay)):
+                    guard let proposed = PluginNodeAuthority.outPoint(bytes) else {
+                        throw NodeError("plugin \(plugin.name) proposed a malformed collateral for block \(height)")
+                    }
+                    collateral = proposed
+                    producer = plugin
+                    logger.info("Proof of Node: plugin \(plugin.name) proposes block \(height) on \(tip.hash) for \(proposed.shortDescription), \(delay) ms into the slot")
+                    if waitForSlot && delay > 0 {
+                        miningLock.unlock()
+                        let deadline = ContinuousClock.now + .milliseconds(Int(delay))
+                        while ContinuousClock.now < deadline && !shutdown.isTriggered {
+                            Thread.sleep(forTimeInterval: 0.05)
+                        }
+                        miningLock.lock()
+                        guard !shutdown.isTriggered else { return nil }
+                        guard chain.tip.hash == tip.hash else {
+                            logger.info("Proof of Node: the tip changed while block \(height) waited \(delay) ms; not producing it")
+                            return nil
+                        }
+                    }
+                }
+            } else if params.network == .mainnet {
+                throw NodeError("no Proof-of-Node plugin is loaded: this node cannot produce block \(height)")
+            } else {
+                collateral = ChainState.testCollateral
+            }
+        }
+        let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
+        let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
+        var block: Block
+        do {
+            let extra = try pluginCoinbaseOutputs(height: height)
+            block = try FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
+                                                script: script, candidates: candidates, fees: fees,
+                                                extraOutputs: extra, collateral: collateral)
+        } catch {
+            throw NodeError("cannot build the block template for height \(height): \(error)")
+        }
+        if let producer, let collateral {
+            let hash = block.hash
+            switch producer.ponSign(collateral: PluginNodeAuthority.bytes(collateral), blockHash: Array(hash.bytes)) {
+            case let .success(signature) where !signature.isEmpty:
+                block.header.proof = .node(collateral: collateral, signature: signature)
+            case .success:
+                throw NodeError("plugin \(producer.name) returned no signature for block \(height)")
+            case let .failure(error):
+                throw NodeError("plugin \(producer.name) could not sign block \(height): \(error)")
+            }
+        } else if !pon {
+            guard let epoch = params.equihashParameters(at: height).first else {
+                throw NodeError("no Equihash parameters at height \(height)")
+            }
+            let target = params.skipsProofOfWorkTargetCheck ? UInt256.max : UInt256.fromCompact(bits).value
+            guard let result = EquihashMiner(parameters: epoch.parameters)
+                .mine(block.header, target: target, firstNonce: UInt64.random(in: 0...UInt64.max / 2),
+                      maxNonces: maxNonces) else {
+                throw NodeError("no Equihash solution found for height \(height)")
+            }
+            block.header = result.header
+        }
+        try chain.acceptBlock(block)
+        let proof = pon ? " (PoN, \(collateral?.shortDescription ?? "?"))" : ""
+        logger.info("mined block \(height) \(block.hash) with \(block.transactions.count - 1) transactions\(proof)")
+        return block.hash
+    }
+
+    /// The `-gen` loop: a block every `-blockinterval` seconds (default: the network's target spacing). At PoN
+    /// heights the PoN plugin's delay is honoured, and a slot this node is not eligible for is skipped.
     func startMiner() {
         let interval = Double(configuration.options.int("blockinterval") ?? params.powTargetSpacing)
         let stopHeight = configuration.options.int("stopatheight")
@@ -266,13 +327,25 @@ public final class Node: @unchecked Sendable {
         let thread = Thread { [self] in
             while !shutdown.isTriggered {
                 if let stop = stopHeight, chain.height >= stop { break }
-                do { _ = try mineBlocks(1, to: script) } catch { logger.error("mining failed: \(error)") }
+                do { _ = try produceBlock(to: script, maxNonces: 1_000_000, waitForSlot: true) } catch let e as ProofOfNodeNotEligible {
+                    logger.debug("\(e)")
+                } catch {
+                    logger.error("mining failed: \(error)")
+                }
                 Thread.sleep(forTimeInterval: interval)
             }
         }
         thread.name = "flux-miner"
         thread.start()
     }
+}
+
+/// The Proof-of-Node plugin says this node does not produce the block at `height` (`pon_propose` answered
+/// FLUX_ERR_NOT_FOUND).
+public struct ProofOfNodeNotEligible: Error, CustomStringConvertible, Sendable {
+    /// The height asked for.
+    public let height: Int
+    public var description: String { "this node is not an eligible FluxNode for height \(height)" }
 }
 
 /// A node-level failure with a message.

@@ -1,22 +1,75 @@
 import FluxChain
+import FluxConsensus
+import FluxJSON
 import FluxMempool
 import FluxNetwork
 import FluxPluginHost
 import FluxPrimitives
 import FluxStorage
+import FluxWallet
 import NIOConcurrencyHelpers
 
 /// The node's services as plugins see them (``PluginServices`` over the chain, the mempool and the store).
 final class NodePluginServices: PluginServices, @unchecked Sendable {
     let chain: ChainState
     let mempool: Mempool
+    /// The node's wallet (`wallet_sign_compact`); nil for a node without one.
+    let wallet: Wallet?
     /// Submits a transaction as `sendrawtransaction` does; nil when accepted, else the reason.
     let submit: @Sendable (Transaction) -> String?
+    /// `chain_parameters`, built once.
+    let parametersJSON: [UInt8]
 
-    init(chain: ChainState, mempool: Mempool, submit: @escaping @Sendable (Transaction) -> String?) {
+    init(chain: ChainState, mempool: Mempool, wallet: Wallet?, submit: @escaping @Sendable (Transaction) -> String?) {
         self.chain = chain
         self.mempool = mempool
+        self.wallet = wallet
         self.submit = submit
+        parametersJSON = Self.chainParametersJSON(chain.params)
+    }
+
+    /// The `chain_parameters` object of `params` (flux_plugin.h): network, genesis hash (display hex) and time,
+    /// block spacings, whether PoN header hashes are checked against the target, coinbase maturity, and the
+    /// activation height of every upgrade that activates, by its lower-case fluxd name (`-upgradeheight`
+    /// overrides included).
+    static func chainParametersJSON(_ params: ChainParameters) -> [UInt8] {
+        var upgrades: [(String, JSONValue)] = []
+        for upgrade in NetworkUpgrade.allCases {
+            guard let name = upgrade.optionName, let height = params.upgrades.activationHeight(of: upgrade) else { continue }
+            upgrades.append((name, .int(height)))
+        }
+        let object: JSONValue = .object([
+            ("network", .string(params.network.networkId)),
+            ("genesis_hash", .string(params.genesisHash.description)),
+            ("genesis_time", .int(Int(GenesisBlock.block(for: params.network).header.time))),
+            ("pow_spacing", .int(params.powTargetSpacing)),
+            ("pon_spacing", .int(params.ponTargetSpacing)),
+            ("checks_pon_hash", .bool(!params.skipsProofOfWorkTargetCheck)),
+            ("coinbase_maturity", .int(ConsensusConstants.coinbaseMaturity)),
+            ("upgrades", .object(upgrades)),
+        ])
+        return Array(object.serialized().utf8)
+    }
+
+    func chainParameters() -> [UInt8]? { parametersJSON }
+
+    func blockSubsidy(at height: Int64) -> Int64? {
+        guard height >= 0, height <= Int64(Int32.max) else { return nil }
+        return chain.params.blockSubsidy(at: Int(height)).units
+    }
+
+    func scanStored(namespace: String, prefix: [UInt8], from: [UInt8],
+                    _ body: ([UInt8], [UInt8]) -> Bool) throws(PluginStoreError) {
+        do { try chain.store.pluginScan(namespace: namespace, prefix: prefix, from: from) { key, value in body(key, value) } } catch {
+            throw PluginStoreError("\(error)")
+        }
+    }
+
+    func walletSignCompact(keyID: [UInt8], digest: [UInt8]) -> PluginWalletSignature {
+        guard let wallet else { return .noWallet }
+        guard keyID.count == 20, digest.count == 32,
+              let signed = wallet.signCompact(keyID: keyID, digest: Hash256(digest)) else { return .noSuchKey }
+        return .signed(publicKey: signed.publicKey, signature: signed.signature)
     }
 
     private func hash(_ bytes: [UInt8]) -> Hash256? { bytes.count == 32 ? Hash256(bytes) : nil }

@@ -35,6 +35,11 @@ public struct PluginDescriptorInfo: Sendable, Hashable {
     /// True for plugins that judge blocks.
     public var judgesBlocks: Bool { has(FLUX_CAP_JUDGE_BLOCKS) }
 
+    /// True for plugins that say who may produce Proof-of-Node blocks (`FLUX_CAP_PROOF_OF_NODE`, ABI 1.1).
+    public var providesProofOfNode: Bool { has(FLUX_CAP_PROOF_OF_NODE) }
+
     /// True for plugins whose verdicts or outputs are consensus.
-    public var isConsensus: Bool { has(FLUX_CAP_JUDGE_BLOCKS) || has(FLUX_CAP_COINBASE_OUTPUTS) }
+    public var isConsensus: Bool {
+        has(FLUX_CAP_JUDGE_BLOCKS) || has(FLUX_CAP_COINBASE_OUTPUTS) || has(FLUX_CAP_PROOF_OF_NODE)
+    }
 }

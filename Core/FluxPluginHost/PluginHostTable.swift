@@ -158,7 +158,78 @@ enum PluginHostTable {
             guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
             return p.setMetric(String(decoding: PluginHostTable.bytes(name), as: UTF8.self), value: delta, add: true)
         }
+        // ---- 1.1 ----
+        t.chain_parameters = { host, sink, context in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            guard let json = p.services.chainParameters() else { return FLUX_ERR_UNSUPPORTED }
+            PluginHostTable.deliver(json, sink, context)
+            return FLUX_OK
+        }
+        t.block_subsidy = { host, height, value in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            guard height >= 0 else { return FLUX_ERR_INVALID_ARGUMENT }
+            guard let subsidy = p.services.blockSubsidy(at: height) else { return FLUX_ERR_UNSUPPORTED }
+            value.pointee = subsidy
+            return FLUX_OK
+        }
+        t.kv_seek = { host, txn, prefix, from, sink, context in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            let prefixBytes = PluginHostTable.bytes(prefix)
+            let fromBytes = PluginHostTable.bytes(from)
+            guard prefixBytes.count <= PluginHostTable.maxKey, fromBytes.count <= PluginHostTable.maxKey else {
+                return FLUX_ERR_LIMIT
+            }
+            guard prefixBytes.first != 0 else { return FLUX_ERR_INVALID_ARGUMENT }   // the host's keys
+            let t = PluginHostTable.transaction(txn)
+            if let t, !t.isOpen { return FLUX_ERR_STATE }
+            do throws(PluginStoreError) {
+                guard let (key, value) = try PluginHostTable.seek(p, t, prefix: prefixBytes, from: fromBytes) else {
+                    return FLUX_ERR_NOT_FOUND
+                }
+                var record: [UInt8] = []
+                record.reserveCapacity(4 + key.count + value.count)
+                withUnsafeBytes(of: UInt32(key.count).littleEndian) { record += $0 }
+                record += key
+                record += value
+                PluginHostTable.deliver(record, sink, context)
+                return FLUX_OK
+            } catch {
+                p.logger.error("plugin store seek failed: \(error)")
+                return FLUX_ERR_FAILED
+            }
+        }
+        t.wallet_sign_compact = { host, keyID, digest, sink, context in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            let id = Array(UnsafeBufferPointer(start: keyID, count: 20))
+            switch p.services.walletSignCompact(keyID: id, digest: PluginHostTable.hash(digest)) {
+            case let .signed(publicKey, signature):
+                guard publicKey.count <= 255 else { return FLUX_ERR_FAILED }
+                PluginHostTable.deliver([UInt8(publicKey.count)] + publicKey + signature, sink, context)
+                return FLUX_OK
+            case .noSuchKey: return FLUX_ERR_NOT_FOUND
+            case .noWallet: return FLUX_ERR_STATE
+            }
+        }
         return t
+    }
+
+    /// `kv_seek`: the first entry of the plugin's namespace whose key starts with `prefix` and is ≥ `from`, seen
+    /// through `txn` when given (its staged puts are visible, its staged deletes hide committed keys). Keys
+    /// starting with 0x00 are the host's and never returned.
+    static func seek(_ p: PluginInstance, _ txn: PluginKVTransaction?, prefix: [UInt8], from: [UInt8])
+        throws(PluginStoreError) -> (key: [UInt8], value: [UInt8])? {
+        var lower = prefix.lexicographicallyPrecedes(from) ? from : prefix
+        if lower.lexicographicallyPrecedes([1]) { lower = [1] }   // skips every key starting with 0x00
+        var committed: (key: [UInt8], value: [UInt8])?
+        try p.services.scanStored(namespace: namespace(p.name), prefix: prefix, from: lower) { key, value in
+            if key.first == 0 { return true }
+            if let txn, txn.hasStaged(key) { return true }   // deleted, or replaced by a staged put found below
+            committed = (key, value)
+            return false
+        }
+        guard let txn, let staged = txn.firstStagedPut(prefix: prefix, from: lower) else { return committed }
+        if let committed, committed.key.lexicographicallyPrecedes(staged.key) { return committed }
+        return staged
     }
 
     /// A put (value) or delete (nil): staged in the block's transaction, or committed at once without one.

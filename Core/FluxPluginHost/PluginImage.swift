@@ -17,9 +17,16 @@ public struct PluginImage: @unchecked Sendable {
     public let sha256: String
     /// The checked descriptor.
     public let info: PluginDescriptorInfo
-    /// The descriptor and callback table inside the image (valid for the life of the process).
+    /// The descriptor inside the image (valid for the life of the process).
     public let descriptor: UnsafePointer<flux_plugin_descriptor>
+    /// The callback table as this host reads it: the image's own table when it is at least as large as the
+    /// host's, else (a plugin built against an older minor) a zero-filled host-sized copy owned by the image, so
+    /// that the entries the plugin does not have read as NULL. Valid for the life of the process.
     public let callbacks: UnsafePointer<flux_plugin_callbacks>
+
+    /// The size of an ABI 1.0 callback table (struct_size, reserved and 15 function pointers): the smallest
+    /// table this host accepts.
+    public static let callbacksSize1_0 = MemoryLayout<flux_plugin_callbacks>.offset(of: \.pon_operator_key)!
 
     /// The ABI minor this host implements.
     public static let hostABIMinor = UInt16(FLUX_PLUGIN_ABI_MINOR)
@@ -97,22 +104,26 @@ public struct PluginImage: @unchecked Sendable {
         }
         guard v.reserved == 0 else { throw fail("descriptor.reserved is \(v.reserved), must be 0") }
         let knownCallbacks = MemoryLayout<flux_plugin_callbacks>.size
-        guard Int(v.callbacks_size) >= knownCallbacks else {
-            throw fail("descriptor.callbacks_size is \(v.callbacks_size), this host needs at least \(knownCallbacks)")
+        guard Int(v.callbacks_size) >= callbacksSize1_0 else {
+            throw fail("descriptor.callbacks_size is \(v.callbacks_size), this host needs at least \(callbacksSize1_0) (ABI 1.0)")
         }
-        guard let callbacks = v.callbacks else { throw fail("descriptor.callbacks is NULL") }
-        let tableSize = Int(callbacks.pointee.struct_size)
+        guard let imageCallbacks = v.callbacks else { throw fail("descriptor.callbacks is NULL") }
+        let tableSize = Int(imageCallbacks.pointee.struct_size)
         guard tableSize == Int(v.callbacks_size) else {
             throw fail("callbacks.struct_size is \(tableSize) but descriptor.callbacks_size is \(v.callbacks_size)")
         }
-        if tableSize > knownCallbacks && !tailIsZero(UnsafeRawPointer(callbacks), from: knownCallbacks, to: tableSize) {
+        if tableSize > knownCallbacks && !tailIsZero(UnsafeRawPointer(imageCallbacks), from: knownCallbacks, to: tableSize) {
             throw fail("callbacks.struct_size is \(tableSize) with non-NULL entries this host does not know")
         }
-        let c = callbacks.pointee
+        var c = flux_plugin_callbacks()
+        withUnsafeMutableBytes(of: &c) { table in
+            table.copyMemory(from: UnsafeRawBufferPointer(start: UnsafeRawPointer(imageCallbacks),
+                                                          count: min(tableSize, knownCallbacks)))
+        }
         guard c.on_load != nil else { throw fail("callbacks.on_load is NULL") }
         guard c.on_unload != nil else { throw fail("callbacks.on_unload is NULL") }
         guard c.free_buffer != nil else { throw fail("callbacks.free_buffer is NULL") }
-        let unknownBits = v.capabilities & ~UInt64(FLUX_CAP_ALL_1_0)
+        let unknownBits = v.capabilities & ~UInt64(FLUX_CAP_ALL_1_1)
         guard unknownBits == 0 else {
             throw fail("descriptor.capabilities has bits 0x\(String(unknownBits, radix: 16)) this host does not know")
         }
@@ -130,7 +141,8 @@ public struct PluginImage: @unchecked Sendable {
             abiMajor: v.abi_major, abiMinor: v.abi_minor, abiMinorRequired: v.abi_minor_required,
             capabilities: v.capabilities, consensusVersion: v.consensus_version, activationHeight: v.activation_height)
         if info.isConsensus && info.consensusVersion == 0 {
-            throw fail("descriptor.consensus_version is 0, but the plugin judges blocks or pays coinbase outputs")
+            throw fail("descriptor.consensus_version is 0, but the plugin judges blocks, pays coinbase outputs "
+                       + "or provides Proof of Node")
         }
         let required: [(Int32, String, Bool)] = [
             (FLUX_CAP_OBSERVE_BLOCKS, "block_connected", c.block_connected != nil),
@@ -143,11 +155,17 @@ public struct PluginImage: @unchecked Sendable {
             (FLUX_CAP_COINBASE_OUTPUTS, "coinbase_outputs", c.coinbase_outputs != nil),
             (FLUX_CAP_RPC, "rpc_call", c.rpc_call != nil),
             (FLUX_CAP_P2P, "p2p_message", c.p2p_message != nil),
+            (FLUX_CAP_PROOF_OF_NODE, "pon_operator_key", c.pon_operator_key != nil),
         ]
         for (capability, callback, present) in required where info.has(capability) && !present {
             throw fail("capability needs callbacks.\(callback), which is NULL")
         }
-        return (info, callbacks)
+        if tableSize >= knownCallbacks { return (info, imageCallbacks) }
+        // An older minor's table: a host-sized copy whose newer entries are NULL (never freed: images live as
+        // long as the process).
+        let table = UnsafeMutablePointer<flux_plugin_callbacks>.allocate(capacity: 1)
+        table.initialize(to: c)
+        return (info, UnsafePointer(table))
     }
 
     static func isValidName(_ name: String) -> Bool {

@@ -260,6 +260,75 @@ public final class PluginInstance: @unchecked Sendable {
         return .success(())
     }
 
+    // MARK: Proof of Node (ABI 1.1)
+
+    /// Whether the plugin can produce PoN blocks (it has `pon_propose` and `pon_sign`), not only judge them.
+    public var producesProofOfNode: Bool {
+        image.callbacks.pointee.pon_propose != nil && image.callbacks.pointee.pon_sign != nil
+    }
+
+    /// `pon_operator_key`: the operator key of the node named by `collateral` (36 bytes: txid ‖ LE32 index) for
+    /// the block after `parentHash` at `parentHeight`; `.notFound` when no such node may produce it.
+    public func ponOperatorKey(collateral: [UInt8], parentHeight: Int64, parentHash: [UInt8]) -> ProofOfNodeAnswer<[UInt8]> {
+        guard let f = image.callbacks.pointee.pon_operator_key else { return .fault("\(name) has no pon_operator_key") }
+        guard collateral.count == 36, parentHash.count == 32 else { return .fault("pon_operator_key: malformed arguments") }
+        let sink = HostSink()
+        let (status, outcome) = call("pon_operator_key \(parentHeight + 1)", allowing: FLUX_ERR_NOT_FOUND) { h, m in
+            collateral.withUnsafeBufferPointer { c in
+                parentHash.withUnsafeBufferPointer { ph in
+                    f(h, c.baseAddress!, parentHeight, ph.baseAddress!, HostSink.callback, sink.context, m)
+                }
+            }
+        }
+        switch outcome {
+        case .ok where status == FLUX_ERR_NOT_FOUND: return .notFound
+        case .ok: return .found(sink.bytes)
+        case let .rejected(message), let .fault(message): return .fault(message)
+        }
+    }
+
+    /// `pon_propose`: whether this node produces the block at `height` on `parentHash` with `time` and `bits`:
+    /// the collateral to name (36 bytes) and the delay into the slot, or `.notFound`.
+    public func ponPropose(height: Int64, parentHash: [UInt8], time: UInt32, bits: UInt32)
+        -> ProofOfNodeAnswer<(collateral: [UInt8], delayMilliseconds: UInt32)> {
+        guard let f = image.callbacks.pointee.pon_propose else { return .fault("\(name) has no pon_propose") }
+        guard parentHash.count == 32 else { return .fault("pon_propose: malformed parent hash") }
+        var collateral = [UInt8](repeating: 0, count: 36)
+        var delay: UInt32 = 0
+        let (status, outcome) = call("pon_propose \(height)", allowing: FLUX_ERR_NOT_FOUND) { h, m in
+            parentHash.withUnsafeBufferPointer { ph in
+                collateral.withUnsafeMutableBufferPointer { c in f(h, height, ph.baseAddress!, time, bits, c.baseAddress!, &delay, m) }
+            }
+        }
+        switch outcome {
+        case .ok where status == FLUX_ERR_NOT_FOUND: return .notFound
+        case .ok: return .found((collateral, delay))
+        case let .rejected(message), let .fault(message): return .fault(message)
+        }
+    }
+
+    /// `pon_sign`: the DER signature of `blockHash` (internal order) by the operator key of `collateral`.
+    public func ponSign(collateral: [UInt8], blockHash: [UInt8]) -> Result<[UInt8], PluginCallError> {
+        guard let f = image.callbacks.pointee.pon_sign else {
+            return .failure(PluginCallError(status: FLUX_ERR_UNSUPPORTED, message: "\(name) has no pon_sign"))
+        }
+        guard collateral.count == 36, blockHash.count == 32 else {
+            return .failure(PluginCallError(status: FLUX_ERR_INVALID_ARGUMENT, message: "pon_sign: malformed arguments"))
+        }
+        var signature = flux_buffer(data: nil, len: 0)
+        let (status, outcome) = call("pon_sign", allowing: nil) { h, m in
+            collateral.withUnsafeBufferPointer { c in
+                blockHash.withUnsafeBufferPointer { b in f(h, c.baseAddress!, b.baseAddress!, &signature, m) }
+            }
+        }
+        let bytes = takeBuffer(&signature)
+        switch outcome {
+        case .ok: return .success(bytes)
+        case let .rejected(message), let .fault(message):
+            return .failure(PluginCallError(status: status == FLUX_OK ? FLUX_ERR_FAILED : status, message: message))
+        }
+    }
+
     /// Counts an event dropped from a full observer queue.
     public func countDrop() { count { $0.dropped += 1 } }
 
@@ -286,7 +355,14 @@ public final class PluginInstance: @unchecked Sendable {
 
     /// Calls `body` with the live handle and a message buffer, timing it and classifying the status.
     private func invoke(_ what: String, _ body: (OpaquePointer?, UnsafeMutablePointer<flux_buffer>) -> Int32) -> Outcome {
-        guard let h = enter() else { return .fault("\(name) is unloaded") }
+        call(what, allowing: nil, body).outcome
+    }
+
+    /// ``invoke(_:_:)`` that also returns the status; `allowed` (e.g. FLUX_ERR_NOT_FOUND, an answer of the PoN
+    /// callbacks) counts as ``Outcome/ok`` rather than a fault.
+    private func call(_ what: String, allowing allowed: Int32?,
+                      _ body: (OpaquePointer?, UnsafeMutablePointer<flux_buffer>) -> Int32) -> (status: Int32, outcome: Outcome) {
+        guard let h = enter() else { return (FLUX_ERR_STATE, .fault("\(name) is unloaded")) }
         defer { leave() }
         var message = flux_buffer(data: nil, len: 0)
         let started = ContinuousClock.now
@@ -296,6 +372,7 @@ public final class PluginInstance: @unchecked Sendable {
         var outcome: Outcome
         switch status {
         case FLUX_OK: outcome = .ok
+        case let s where s == allowed: outcome = .ok
         case FLUX_ERR_REJECTED: outcome = .rejected(text ?? "rejected by \(name)")
         default: outcome = .fault("\(what): \(PluginInstance.statusName(status))\(text.map { ": \($0)" } ?? "")")
         }
@@ -311,7 +388,7 @@ public final class PluginInstance: @unchecked Sendable {
             }
         }
         if case let .fault(m) = outcome { logger.warning("plugin fault: \(m)") }
-        return outcome
+        return (status, outcome)
     }
 
     private func withBlockEvent<T>(height: Int64, hash: [UInt8], block: [UInt8], replay: Bool,
@@ -395,6 +472,28 @@ public final class PluginInstance: @unchecked Sendable {
         guard PluginImage.isValidName(metric), value.isFinite, !add || value >= 0 else { return FLUX_ERR_INVALID_ARGUMENT }
         lock.withLock { metricValues[metric] = add ? (metricValues[metric] ?? 0) + value : value }
         return FLUX_OK
+    }
+}
+
+/// The answer of a Proof-of-Node callback.
+public enum ProofOfNodeAnswer<Value: Sendable>: Sendable {
+    /// FLUX_OK with its value.
+    case found(Value)
+    /// FLUX_ERR_NOT_FOUND: no such node, or this node is not the producer (an answer, not a fault).
+    case notFound
+    /// Any other status, an overrun, or no instance: no answer (counted as the plugin's fault).
+    case fault(String)
+}
+
+/// Collects the bytes a plugin hands to a host-provided `flux_sink`.
+final class HostSink {
+    var bytes: [UInt8] = []
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    static let callback: flux_sink = { context, data, length in
+        guard let context else { return }
+        let sink = Unmanaged<HostSink>.fromOpaque(context).takeUnretainedValue()
+        if let data, length > 0, length <= 1 << 20 { sink.bytes += UnsafeBufferPointer(start: data, count: Int(length)) }
     }
 }
 

@@ -23,6 +23,20 @@ public final class PluginKVTransaction: @unchecked Sendable {
         return try read(key)
     }
 
+    /// Whether the transaction staged a put or a delete of `key` (its committed value is then hidden).
+    public func hasStaged(_ key: [UInt8]) -> Bool { overlay[key] != nil }
+
+    /// The smallest key with a staged put that starts with `prefix` and is ≥ `from`, and its value.
+    public func firstStagedPut(prefix: [UInt8], from: [UInt8]) -> (key: [UInt8], value: [UInt8])? {
+        var best: (key: [UInt8], value: [UInt8])?
+        for (key, staged) in overlay {
+            guard let value = staged, key.starts(with: prefix), !key.lexicographicallyPrecedes(from) else { continue }
+            if let b = best, !key.lexicographicallyPrecedes(b.key) { continue }
+            best = (key, value)
+        }
+        return best
+    }
+
     /// Stages a put (`value`) or a delete (nil).
     public func set(_ key: [UInt8], _ value: [UInt8]?) {
         overlay[key] = .some(value)

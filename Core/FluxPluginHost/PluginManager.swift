@@ -77,6 +77,7 @@ public final class PluginManager: @unchecked Sendable {
                     throw PluginLoadError(path: configuration.path,
                                           reason: "the image calls itself \"\(image.info.name)\", plugins.toml names it \"\(configuration.name)\"")
                 }
+                try checkSingleProofOfNode(image, path: configuration.path)
                 entry.info = image.info
                 entry.sha256 = image.sha256
                 entry.instance = try PluginInstance(image: image, configuration: configuration.configBytes,
@@ -121,6 +122,7 @@ public final class PluginManager: @unchecked Sendable {
         guard image.info.name == name else {
             throw refuse("the new build calls itself \"\(image.info.name)\", not \"\(name)\"")
         }
+        try checkSingleProofOfNode(image, path: source)
         let old = lock.withLock { entry.state == "active" ? entry.instance : nil }
         if let oldInfo = old?.image.info, oldInfo.isConsensus || image.info.isConsensus {
             if image.info.consensusVersion < oldInfo.consensusVersion {
@@ -172,6 +174,26 @@ public final class PluginManager: @unchecked Sendable {
         old?.unload()
         logger.info("plugin \(name) upgraded to \(image.info.version) (\(image.sha256.prefix(12))); the old image stays mapped")
         return image.info
+    }
+
+    /// At most one active plugin may declare `FLUX_CAP_PROOF_OF_NODE`: refuses `image` when another plugin (by
+    /// name: a new build of the same plugin replaces it) provides Proof of Node.
+    func checkSingleProofOfNode(_ image: PluginImage, path: String) throws(PluginLoadError) {
+        guard image.info.providesProofOfNode else { return }
+        let other = lock.withLock {
+            entries.first { $0.state == "active" && $0.info?.providesProofOfNode == true && $0.configuration.name != image.info.name }
+        }
+        if let other {
+            throw PluginLoadError(path: path, reason: "descriptor.capabilities declares FLUX_CAP_PROOF_OF_NODE, but plugin "
+                                  + "\(other.configuration.name) already provides Proof of Node (at most one may)")
+        }
+    }
+
+    /// The active plugin that provides Proof of Node (`FLUX_CAP_PROOF_OF_NODE`), if any.
+    public var proofOfNodePlugin: PluginInstance? {
+        lock.withLock {
+            entries.first { $0.state == "active" && $0.info?.providesProofOfNode == true }?.instance
+        }
     }
 
     /// Adds a plugin that is not in `plugins.toml` (`loadplugin PATH`): it can then be loaded with ``reload``.

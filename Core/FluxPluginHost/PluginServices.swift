@@ -24,6 +24,38 @@ public protocol PluginServices: AnyObject, Sendable {
     func submitTransaction(_ transaction: [UInt8]) -> String?
     /// Sends a plugin P2P command (already prefixed) to one peer or, with 0, to every peer.
     func sendP2P(peer: UInt64, command: String, payload: [UInt8]) -> Bool
+
+    // MARK: ABI 1.1
+
+    /// The chain's parameters as the UTF-8 JSON object `chain_parameters` documents; nil when unknown.
+    func chainParameters() -> [UInt8]?
+    /// The block subsidy at `height` in units (no fees, no funding events); nil when unknown.
+    func blockSubsidy(at height: Int64) -> Int64?
+    /// Calls `body` with each committed key (without the namespace) and value of `namespace` that starts with
+    /// `prefix` and is ≥ `from`, in key order (bytes compare unsigned), until it returns false.
+    func scanStored(namespace: String, prefix: [UInt8], from: [UInt8],
+                    _ body: ([UInt8], [UInt8]) -> Bool) throws(PluginStoreError)
+    /// Signs `digest` (32 bytes) with the wallet key whose HASH160 is `keyID` (20 bytes), as a compact
+    /// recoverable signature.
+    func walletSignCompact(keyID: [UInt8], digest: [UInt8]) -> PluginWalletSignature
+}
+
+extension PluginServices {
+    public func chainParameters() -> [UInt8]? { nil }
+    public func blockSubsidy(at height: Int64) -> Int64? { nil }
+    public func scanStored(namespace: String, prefix: [UInt8], from: [UInt8],
+                           _ body: ([UInt8], [UInt8]) -> Bool) throws(PluginStoreError) {}
+    public func walletSignCompact(keyID: [UInt8], digest: [UInt8]) -> PluginWalletSignature { .noWallet }
+}
+
+/// What `wallet_sign_compact` got from the node's wallet.
+public enum PluginWalletSignature: Sendable, Hashable {
+    /// The key's public key (in the form the wallet uses it) and the 65-byte compact signature.
+    case signed(publicKey: [UInt8], signature: [UInt8])
+    /// The wallet holds no key with that HASH160 (`FLUX_ERR_NOT_FOUND`).
+    case noSuchKey
+    /// The node runs without a wallet (`FLUX_ERR_STATE`).
+    case noWallet
 }
 
 /// A failure of the store behind plugin namespaces.

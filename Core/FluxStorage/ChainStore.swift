@@ -133,9 +133,11 @@ public final class ChainStore: @unchecked Sendable {
 
     /// Calls `body` with each key (without the namespace) and value of the namespace whose key starts with
     /// `prefix`, in key order, until it returns false. Other namespaces are never visible, whatever their names.
-    public func pluginScan(namespace: String, prefix: [UInt8], _ body: ([UInt8], [UInt8]) throws -> Bool) throws {
+    /// With `from`, the scan starts at the first such key ≥ `from` (a seek; bytes compare unsigned).
+    public func pluginScan(namespace: String, prefix: [UInt8], from: [UInt8] = [],
+                           _ body: ([UInt8], [UInt8]) throws -> Bool) throws {
         let namespacePrefix = StorageKey.pluginPrefix(namespace)
-        try database.scan(.plugins, prefix: namespacePrefix + prefix) { key, value in
+        try database.scan(.plugins, prefix: namespacePrefix + prefix, from: from.isEmpty ? [] : namespacePrefix + from) { key, value in
             try body(Array(key[namespacePrefix.count...]), value)
         }
     }

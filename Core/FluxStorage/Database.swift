@@ -227,14 +227,19 @@ public final class Database: @unchecked Sendable {
     /// Keys compare as unsigned bytes (RocksDB's default comparator). The scan sees one consistent snapshot of
     /// the family; writes made meanwhile (also by `body`) are not visible to it. An empty prefix scans the whole
     /// family. Errors thrown by `body` are rethrown; RocksDB errors are `StorageError`s naming the family.
-    public func scan(_ cf: ColumnFamily, prefix: [UInt8], _ body: ([UInt8], [UInt8]) throws -> Bool) throws {
+    ///
+    /// With `from`, the scan starts at the first key ≥ `from` (bytes compare unsigned) instead of the first key
+    /// with the prefix: a seek. A `from` below the prefix starts at the prefix.
+    public func scan(_ cf: ColumnFamily, prefix: [UInt8], from: [UInt8] = [],
+                     _ body: ([UInt8], [UInt8]) throws -> Bool) throws {
+        let start = prefix.lexicographicallyPrecedes(from) ? from : prefix
         try withOpenUntyped { db in
             let iterator = rocksdb_create_iterator_cf(db, readOptions, handles[cf.ordinal])
             defer { rocksdb_iter_destroy(iterator) }
-            if prefix.isEmpty {
+            if start.isEmpty {
                 rocksdb_iter_seek_to_first(iterator)
             } else {
-                prefix.withUnsafeBytes { p in
+                start.withUnsafeBytes { p in
                     rocksdb_iter_seek(iterator, p.baseAddress!.assumingMemoryBound(to: CChar.self), p.count)
                 }
             }

@@ -144,6 +144,14 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
         return WIF(secret: key.key.bytes, compressed: key.compressed).encoded(prefixes: prefixes)
     }
 
+    /// Signs a 32-byte digest with the wallet key whose public key (in the form the key is used with) has
+    /// HASH160 `keyID`: a 65-byte compact recoverable signature (`CKey::SignCompact`) and that public key; nil
+    /// when the wallet holds no such key.
+    public func signCompact(keyID: [UInt8], digest: Hash256) -> (publicKey: [UInt8], signature: [UInt8])? {
+        guard let entry = lock.holding({ keys[keyID] }) else { return nil }
+        return (entry.publicKey, entry.key.signCompact(digest32: digest, compressed: entry.compressed))
+    }
+
     /// True when `script` pays a wallet key: P2PKH of its hash, or pay-to-public-key of the key itself.
     public func isMine(_ script: Script) -> Bool {
         lock.holding { owner(of: script) != nil }

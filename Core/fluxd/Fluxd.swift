@@ -131,7 +131,7 @@ enum Fluxd {
         print("plugins file: \(file.path ?? "(none)")")
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flux-checkplugins-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let (report, ok) = PluginManager.check(file, services: OfflinePluginServices(), imagesDirectory: scratch,
+        let (report, ok) = PluginManager.check(file, services: OfflinePluginServices.forNetwork(config.params), imagesDirectory: scratch,
                                                logger: logger)
         for line in report { print(line) }
         return ok
