@@ -255,7 +255,7 @@ extension FluxNodesPlugin {
         let tier = Int8(node.tier.rawValue)
         let message = FluxNodeTransactions.confirmMessage(collateral: collateral, updateType: updateType, sigTime: now)
         let sig = MessageSigner.sign(message, with: key, compressed: configuration.operatorCompressed)
-        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: sig, tier: tier, benchmarkSigTime: now, ip: ip)
+        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: sig, benchmarkTier: tier, benchmarkSigTime: now, ip: ip)
         let benchSig = MessageSigner.sign(benchMessage, with: benchmark, compressed: configuration.benchmarkCompressed)
         let body = FluxNodeConfirm(collateral: collateral, sigTime: now, benchmarkTier: tier, benchmarkSigTime: now,
                                    updateType: updateType, ip: ip, sig: sig, benchmarkSig: benchSig)
@@ -267,14 +267,14 @@ extension FluxNodesPlugin {
     /// gettierrequirements ( cores memory_mb disk_gb ): each tier's collateral at the next height and its hardware
     /// minimums, and whether this machine (or the given figures) meets them.
     func requirements(_ params: [JSONValue], nextHeight: Int) throws -> JSONValue {
-        let machine: FluxNodeHardware
+        let machine: Machine
         if params.isEmpty {
             machine = Self.thisMachine()
         } else {
             guard params.count == 3, let c = params[0].intValue, let m = params[1].intValue, let d = params[2].intValue else {
                 throw PluginError.invalidArgument("expected no parameters, or cores memory_mb disk_gb")
             }
-            machine = FluxNodeHardware(cores: Int(c), memoryMB: Int(m), diskGB: Int(d))
+            machine = Machine(cores: Int(c), memoryMB: Int(m), diskGB: Int(d))
         }
         var tiers: [JSONValue] = []
         for tier in FluxNodeTier.allCases {
@@ -292,11 +292,14 @@ extension FluxNodesPlugin {
     }
 
     /// Cores, memory and the free disk of the file system holding the working directory.
-    static func thisMachine() -> FluxNodeHardware {
+    /// A machine's resources, as gettierrequirements compares them.
+    struct Machine { var cores: Int; var memoryMB: Int; var diskGB: Int }
+
+    static func thisMachine() -> Machine {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let memory = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE))) / (1024 * 1024)
         var fs = statvfs()
         let disk = statvfs(".", &fs) == 0 ? Int(fs.f_blocks) * Int(fs.f_frsize) / (1024 * 1024 * 1024) : 0
-        return FluxNodeHardware(cores: cores, memoryMB: memory, diskGB: disk)
+        return Machine(cores: cores, memoryMB: memory, diskGB: disk)
     }
 }

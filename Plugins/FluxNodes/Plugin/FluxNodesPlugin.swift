@@ -74,7 +74,7 @@ public final class FluxNodesPlugin: FluxPlugin {
         if case let .object(pairs)? = json["upgrades"] {
             for (key, value) in pairs {
                 guard let height = value.intValue else { throw FluxNodesConfigurationError("upgrades.\(key) is not a height") }
-                upgrades[key] = height
+                upgrades[key] = Int(height)
             }
         }
         guard let genesisTime = json["genesis_time"]?.intValue, let spacing = json["pon_spacing"]?.intValue, spacing > 0 else {
