@@ -58,6 +58,19 @@ public protocol FluxPlugin: AnyObject {
     func importState(version: UInt32, state: [UInt8]) throws(PluginError)
     /// Called once before the instance is released: stop threads, flush what must be flushed.
     func unload()
+
+    // MARK: Proof of Node (ABI 1.1, `.proofOfNode`)
+
+    /// The operator public key (33 or 65 bytes) of the node whose collateral (32-byte txid ‖ LE32 index) names a
+    /// PoN block built on `parentHash` at `parentHeight`, if that node may produce it; nil when there is no such
+    /// node or it is not eligible (the block is rejected). Throwing gives no verdict (the block is retried).
+    func ponOperatorKey(collateral: [UInt8], parentHeight: Int64, parentHash: [UInt8]) throws(PluginError) -> [UInt8]?
+    /// Whether this node produces the block at `height` on `parentHash` with header `time` and `bits`: the
+    /// collateral to name (36 bytes) and the delay into the slot, or nil when it is not a producer for that slot.
+    func ponPropose(height: Int64, parentHash: [UInt8], time: UInt32, bits: UInt32)
+        throws(PluginError) -> (collateral: [UInt8], delayMilliseconds: UInt32)?
+    /// The DER signature of `blockHash` (internal order) by the operator key of `collateral`.
+    func ponSign(collateral: [UInt8], blockHash: [UInt8]) throws(PluginError) -> [UInt8]
 }
 
 extension FluxPlugin {
@@ -78,6 +91,14 @@ extension FluxPlugin {
     public func exportState() throws(PluginError) -> (version: UInt32, state: [UInt8]) { (0, []) }
     public func importState(version: UInt32, state: [UInt8]) throws(PluginError) {}
     public func unload() {}
+    public func ponOperatorKey(collateral: [UInt8], parentHeight: Int64, parentHash: [UInt8]) throws(PluginError) -> [UInt8]? {
+        throw .unsupported("pon_operator_key")
+    }
+    public func ponPropose(height: Int64, parentHash: [UInt8], time: UInt32, bits: UInt32)
+        throws(PluginError) -> (collateral: [UInt8], delayMilliseconds: UInt32)? { nil }
+    public func ponSign(collateral: [UInt8], blockHash: [UInt8]) throws(PluginError) -> [UInt8] {
+        throw .unsupported("pon_sign")
+    }
 }
 
 /// What a plugin declares about itself; becomes the ABI descriptor.
@@ -120,5 +141,8 @@ public struct PluginManifest: Sendable {
         public static let coinbaseOutputs = Capabilities(rawValue: 1 << 7)
         public static let rpc = Capabilities(rawValue: 1 << 8)
         public static let p2p = Capabilities(rawValue: 1 << 9)
+        /// (ABI 1.1) Proof of Node: `ponOperatorKey`, and `ponPropose` / `ponSign` to produce blocks. Consensus
+        /// (needs a non-zero consensus version); at most one loaded plugin may declare it.
+        public static let proofOfNode = Capabilities(rawValue: 1 << 10)
     }
 }

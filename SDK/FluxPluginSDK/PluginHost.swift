@@ -125,6 +125,71 @@ public struct PluginHost: @unchecked Sendable {
         try check(status, "kv_delete")
     }
 
+    /// (ABI 1.1) The first entry of the plugin's namespace whose key starts with `prefix` and is ≥ `from`
+    /// (unsigned byte order; empty `from` means the prefix itself), seen through `transaction` when given; nil
+    /// when there is none. Iterate with `from` = the last key + [0].
+    public func seek(prefix: [UInt8], from: [UInt8] = [], in transaction: KVTransaction? = nil)
+        throws(PluginError) -> (key: [UInt8], value: [UInt8])? {
+        guard hasEntry(\.kv_seek), let f = api.pointee.kv_seek else { throw .unsupported("kv_seek") }
+        let sink = ByteSink()
+        let status = try PluginBytes.with(prefix) { (p) throws(PluginError) in
+            try PluginBytes.with(from) { (k) throws(PluginError) in
+                f(handle, transaction?.handle, p, k, ByteSink.callback, sink.context)
+            }
+        }
+        if status == FLUX_ERR_NOT_FOUND { return nil }
+        try check(status, "kv_seek")
+        let b = sink.bytes
+        guard b.count >= 4 else { throw .failed("kv_seek: \(b.count)-byte record from the host") }
+        let length = Int(b[0..<4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        guard b.count >= 4 + length else { throw .failed("kv_seek: key length \(length) beyond the record") }
+        return (Array(b[4..<(4 + length)]), Array(b[(4 + length)...]))
+    }
+
+    // MARK: Chain parameters and wallet (ABI 1.1)
+
+    /// The chain's parameters as UTF-8 JSON text (network, genesis, spacings, upgrades: see `flux_plugin.h`).
+    public func chainParameters() throws(PluginError) -> [UInt8] {
+        guard hasEntry(\.chain_parameters), let f = api.pointee.chain_parameters else { throw .unsupported("chain_parameters") }
+        let sink = ByteSink()
+        try check(f(handle, ByteSink.callback, sink.context), "chain_parameters")
+        return sink.bytes
+    }
+
+    /// The block subsidy at `height` in units, as the node's consensus computes it.
+    public func blockSubsidy(at height: Int64) throws(PluginError) -> Int64 {
+        guard hasEntry(\.block_subsidy), let f = api.pointee.block_subsidy else { throw .unsupported("block_subsidy") }
+        var value: Int64 = 0
+        try check(f(handle, height, &value), "block_subsidy at \(height)")
+        return value
+    }
+
+    /// Signs the 32-byte `digest` with the wallet key whose HASH160 is `keyID` (20 bytes): its public key and a
+    /// 65-byte compact recoverable signature. Throws `.notFound` without such a key, `.state` without a wallet.
+    public func walletSignCompact(keyID: [UInt8], digest: [UInt8]) throws(PluginError) -> (publicKey: [UInt8], signature: [UInt8]) {
+        guard hasEntry(\.wallet_sign_compact), let f = api.pointee.wallet_sign_compact else {
+            throw .unsupported("wallet_sign_compact")
+        }
+        guard keyID.count == 20, digest.count == 32 else { throw .invalidArgument("keyID is 20 bytes, digest 32") }
+        let sink = ByteSink()
+        let status = keyID.withUnsafeBufferPointer { k in
+            digest.withUnsafeBufferPointer { d in f(handle, k.baseAddress!, d.baseAddress!, ByteSink.callback, sink.context) }
+        }
+        try check(status, "wallet_sign_compact")
+        let b = sink.bytes
+        guard let length = b.first, b.count == 1 + Int(length) + 65 else {
+            throw .failed("wallet_sign_compact: \(b.count)-byte record from the host")
+        }
+        return (Array(b[1..<(1 + Int(length))]), Array(b[(1 + Int(length))...]))
+    }
+
+    /// Whether the host's table (as large as its `struct_size` says) contains the entry at `field`: entries
+    /// appended in a later minor are absent from older hosts' tables.
+    private func hasEntry<T>(_ field: KeyPath<flux_host_api, T>) -> Bool {
+        guard let offset = MemoryLayout<flux_host_api>.offset(of: field) else { return false }
+        return Int(api.pointee.struct_size) >= offset + MemoryLayout<T>.size
+    }
+
     // MARK: Network, RPC, metrics
 
     /// Submits a serialized transaction to the mempool; a refusal throws with the node's reason.

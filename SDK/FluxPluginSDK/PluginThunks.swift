@@ -88,6 +88,44 @@ enum PluginThunks {
         t.import_state = { handle, version, state, outMessage in
             PluginThunks.run(handle, outMessage) { p throws(PluginError) in try p.importState(version: version, state: PluginBytes.copy(state)) }
         }
+        t.pon_operator_key = { handle, collateral, parentHeight, parentHash, sink, context, outMessage in
+            var found = true
+            let status = PluginThunks.run(handle, outMessage) { p throws(PluginError) in
+                let key = try p.ponOperatorKey(collateral: Array(UnsafeBufferPointer(start: collateral, count: 36)),
+                                               parentHeight: parentHeight,
+                                               parentHash: Array(UnsafeBufferPointer(start: parentHash, count: 32)))
+                guard let key else {
+                    found = false
+                    return
+                }
+                key.withUnsafeBufferPointer { sink(context, $0.baseAddress, UInt64($0.count)) }
+            }
+            return status == FLUX_OK && !found ? FLUX_ERR_NOT_FOUND : status
+        }
+        t.pon_propose = { handle, height, parentHash, time, bits, outCollateral, outDelay, outMessage in
+            var found = true
+            let status = PluginThunks.run(handle, outMessage) { p throws(PluginError) in
+                guard let proposal = try p.ponPropose(height: height,
+                                                      parentHash: Array(UnsafeBufferPointer(start: parentHash, count: 32)),
+                                                      time: time, bits: bits) else {
+                    found = false
+                    return
+                }
+                guard proposal.collateral.count == 36 else {
+                    throw .invalidArgument("ponPropose returned a \(proposal.collateral.count)-byte collateral, not 36")
+                }
+                proposal.collateral.withUnsafeBufferPointer { outCollateral.update(from: $0.baseAddress!, count: 36) }
+                outDelay.pointee = proposal.delayMilliseconds
+            }
+            return status == FLUX_OK && !found ? FLUX_ERR_NOT_FOUND : status
+        }
+        t.pon_sign = { handle, collateral, blockHash, outSignature, outMessage in
+            PluginThunks.run(handle, outMessage) { p throws(PluginError) in
+                outSignature.pointee = PluginBytes.buffer(
+                    try p.ponSign(collateral: Array(UnsafeBufferPointer(start: collateral, count: 36)),
+                                  blockHash: Array(UnsafeBufferPointer(start: blockHash, count: 32))))
+            }
+        }
         return t
     }
 

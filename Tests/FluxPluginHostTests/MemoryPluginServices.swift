@@ -43,6 +43,14 @@ final class MemoryPluginServices: PluginServices, @unchecked Sendable {
         return true
     }
 
+    func scanStored(namespace: String, prefix: [UInt8], from: [UInt8],
+                    _ body: ([UInt8], [UInt8]) -> Bool) throws(PluginStoreError) {
+        let entries = lock.withLock { (store[namespace] ?? [:]).sorted { $0.key.lexicographicallyPrecedes($1.key) } }
+        for (key, value) in entries where key.starts(with: prefix) && !key.lexicographicallyPrecedes(from) {
+            guard body(key, value) else { return }
+        }
+    }
+
     /// Applies a transaction's writes as the chain's batch would.
     func commit(_ txn: PluginKVTransaction) {
         lock.withLock {

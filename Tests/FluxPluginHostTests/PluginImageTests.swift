@@ -84,7 +84,7 @@ import Testing
         #expect(try refusal(["POINTER_SIZE=4"]).hasPrefix("descriptor.pointer_size is 4"))
         #expect(try refusal(["SIZE_DELTA_EXTRA=-8"]).hasPrefix("descriptor.struct_size is 104"))
         #expect(try refusal(["TAIL=1"]).contains("non-zero fields this host"))
-        #expect(try refusal(["CAPS=0x400"]).contains("capabilities has bits 0x400"))
+        #expect(try refusal(["CAPS=0x800"]).contains("capabilities has bits 0x800"))   // 0x400 is ABI 1.1 PoN
         #expect(try refusal(["NAME=\"Bad-Name\""]).contains("descriptor.name \"Bad-Name\""))
         #expect(try refusal(["TOOLCHAIN=\"swift-5.9\""]).contains("descriptor.toolchain is swift-5.9"))
         #expect(try refusal(["CAPS=FLUX_CAP_JUDGE_BLOCKS"]).contains("consensus_version is 0"))
