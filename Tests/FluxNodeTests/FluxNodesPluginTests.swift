@@ -75,6 +75,7 @@ import Testing
                 #expect(paid)
             }
             let list = try #require(try await rpc.call("fluxnodes.viewdeterministicfluxnodelist").arrayValue)
+            print("LIST", JSONValue.array(list).serialized())
             #expect(list.count == 1)
             #expect((list.first?["last_paid_height"]?.intValue ?? 0) == Int64(a.chain.height))
 
@@ -88,6 +89,7 @@ import Testing
             #expect(mined.count == 1)
             try await Task.sleep(for: .seconds(2))
             #expect(a.chain.tip.hash == tipBefore)
+            print("TIPS", a.chain.height, b.chain.height, a.chain.tip.hash, b.chain.tip.hash)
         }
     }
 }

@@ -45,13 +45,13 @@ public final class FluxNodesPlugin: FluxPlugin {
         do { parameters = try host.chainParameters() } catch {
             throw .unsupported("fluxnodes needs a host with ABI 1.1 (chain_parameters): \(error)")
         }
-        do { network = try Self.network(fromChainParameters: parameters) } catch {
+        var net: FluxNodeNetwork
+        do { net = try Self.network(fromChainParameters: parameters) } catch {
             throw .invalidArgument("chain parameters from the host: \(error)")
         }
-        do { self.configuration = try FluxNodesConfiguration(json: configuration, network: network.kind) } catch {
+        do { self.configuration = try FluxNodesConfiguration(json: configuration, network: net.kind) } catch {
             throw .invalidArgument(error.description)
         }
-        var net = network
         net.benchmarkKeyOverride = self.configuration.benchmarkPublicKey
         network = net
         ledger = FluxNodeLedger(network: net)
