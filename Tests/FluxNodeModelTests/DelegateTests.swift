@@ -19,7 +19,7 @@ import Testing
         let early = Harness(upgrades: ["kamata": 0, "p2shnodes": 0])
         let earlyNode = early.newNode(1, value: 1_000 * coin)
         #expect(earlyNode.collateral == node.collateral)
-        #expect(rejectionCode { try early.check(start) } == "bad-txns-fluxnode-flux-tx-version")
+        #expect(rejectionCode { try early.check(start) } == "tx-bit-features-not-active")
         // Too many or uncompressed delegate keys are rejected.
         for bad in [FluxNodeDelegates(version: 1, type: 1, keys: (61...65).map { testKey(UInt8($0)).publicKey().bytes }),
                     FluxNodeDelegates(version: 1, type: 1, keys: [delegate.publicKey(compressed: false).bytes]),
@@ -28,7 +28,7 @@ import Testing
                 FluxNodeTransactions.unsignedStart(collateral: node.collateral, collateralPubKey: node.collateralKey.publicKey().bytes,
                                                    operatorPubKey: node.operatorKey.publicKey().bytes, sigTime: 1, delegates: bad),
                 with: node.collateralKey)
-            #expect(rejectionCode { try h.check(tx) } == "bad-txns-fluxnode-delegates")
+            #expect(rejectionCode { try h.check(tx) } == "bad-txns-fluxnode-tx-delegate-data-invalid")
         }
         try h.connect([start])  // 100
         #expect(try h.ledger.delegateKeys(node.collateral, h.store) == [delegate.publicKey().bytes])
@@ -44,7 +44,7 @@ import Testing
                                                           operatorPubKey: testKey(70).publicKey().bytes, sigTime: 2,
                                                           delegates: signing)
         #expect(rejectionCode { try h.check(FluxNodeTransactions.signStart(unsigned, with: testKey(71))) }
-                == "bad-txns-fluxnode-start-signature")
+                == "bad-txns-fluxnode-tx-invalid-signature")
         try h.connect([FluxNodeTransactions.signStart(unsigned, with: delegate)])
         #expect(try h.record(node)?.status == .started)
         #expect(try h.record(node)?.operatorPubKey == testKey(70).publicKey().bytes)

@@ -58,8 +58,8 @@ import Testing
         #expect(try h.record(node)?.status == .dos)
         #expect(try h.ledger.dos(store: h.store).map(\.collateral) == [node.collateral])
         #expect(try h.ledger.counts(store: h.store) == FluxNodeCounts(cumulus: 0, nimbus: 0, stratus: 0, started: 0, dos: 1))
-        #expect(rejectionCode { try h.check(h.startTx(node, sigTime: 1_700_000_500)) } == "bad-txns-fluxnode-start-in-dos")
-        #expect(rejectionCode { try h.check(h.confirmTx(node)) } == "bad-txns-fluxnode-confirm-not-started")
+        #expect(rejectionCode { try h.check(h.startTx(node, sigTime: 1_700_000_500)) } == "fluxnode-tx-already-in-chain-or-waiting-for-dos-unban")
+        #expect(rejectionCode { try h.check(h.confirmTx(node)) } == "fluxnode-tx-invalid-confirm-outpoint-not-started")
         try h.mine(to: 279)
         #expect(try h.record(node)?.status == .dos)
         try h.connect()  // 280 = 100 + 180
@@ -115,8 +115,8 @@ import Testing
         let node = h.newNode(1, value: 1_000 * coin)
         try h.startAndConfirm([node])  // 101
         try h.mine(to: 140)
-        #expect(rejectionCode { try h.check(h.confirmTx(node, update: 1, sigTime: 1_700_000_200)) } == "bad-txns-fluxnode-confirm-too-soon")
-        #expect(rejectionCode { try h.check(h.confirmTx(node, update: 1, ip: "198.51.100.7:16125")) } == "bad-txns-fluxnode-confirm-too-soon")
+        #expect(rejectionCode { try h.check(h.confirmTx(node, update: 1, sigTime: 1_700_000_200)) } == "fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed-or-too-soon")
+        #expect(rejectionCode { try h.check(h.confirmTx(node, update: 1, ip: "198.51.100.7:16125")) } == "fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed-or-too-soon")
         try h.connect()  // 141
         try h.connect([h.confirmTx(node, update: 1, sigTime: 1_700_000_200)])  // 142: distance 41
         #expect(try h.record(node)?.lastConfirmedHeight == 142)
@@ -127,19 +127,19 @@ import Testing
         let n2 = f.newNode(2, value: 1_000 * coin)
         try f.startAndConfirm([n2])  // 101
         try f.mine(to: 104)
-        #expect(rejectionCode { try f.check(f.confirmTx(n2, update: 1, ip: "198.51.100.7:16125")) } == "bad-txns-fluxnode-confirm-too-soon")
+        #expect(rejectionCode { try f.check(f.confirmTx(n2, update: 1, ip: "198.51.100.7:16125")) } == "fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed-or-too-soon")
         try f.connect()  // 105
         try f.connect([f.confirmTx(n2, update: 1, ip: "198.51.100.7:16125")])  // 106: distance 5 with new ip
         #expect(try f.record(n2)?.ip == "198.51.100.7:16125")
         try f.mine(to: 225)
-        #expect(rejectionCode { try f.check(f.confirmTx(n2, update: 1, ip: "198.51.100.7:16125")) } == "bad-txns-fluxnode-confirm-too-soon")
+        #expect(rejectionCode { try f.check(f.confirmTx(n2, update: 1, ip: "198.51.100.7:16125")) } == "fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed-or-too-soon")
         try f.connect()  // 226
         try f.connect([f.confirmTx(n2, update: 1, ip: "198.51.100.7:16125")])  // 227: distance 121
         #expect(try f.record(n2)?.lastConfirmedHeight == 227)
         // An UPDATE_CONFIRM for a node that is only STARTED is rejected.
         let n3 = f.newNode(3, value: 1_000 * coin)
         try f.connect([f.startTx(n3)])
-        #expect(rejectionCode { try f.check(f.confirmTx(n3, update: 1)) } == "bad-txns-fluxnode-confirm-not-confirmed")
+        #expect(rejectionCode { try f.check(f.confirmTx(n3, update: 1)) } == "fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed")
     }
 
     @Test func nodeUpdatedInTheExpiryBlockIsKept() throws {
@@ -157,37 +157,37 @@ import Testing
         // START signed by another key.
         var forged = h.startTx(node)
         forged = FluxNodeTransactions.signStart(forged, with: testKey(77))
-        #expect(rejectionCode { try h.check(forged) } == "bad-txns-fluxnode-start-signature")
+        #expect(rejectionCode { try h.check(forged) } == "bad-txns-fluxnode-tx-invalid-signature")
         // START whose collateral key does not own the output.
         let wrongOwner = FluxNodeTransactions.start(collateral: node.collateral, collateralKey: testKey(78),
                                                     operatorPubKey: node.operatorKey.publicKey().bytes, sigTime: 1)
-        #expect(rejectionCode { try h.check(wrongOwner) } == "bad-txns-fluxnode-collateral-script")
+        #expect(rejectionCode { try h.check(wrongOwner) } == "fluxnode-tx-destinations-didn't-match")
         // Immature and missing collateral.
         let young = h.newNode(2, value: 1_000 * coin, coinHeight: 50)
         #expect(rejectionCode { try h.check(h.startTx(young)) } == "bad-txns-fluxnode-collateral-immature")
         let ghost = TestNode(collateralKey: testKey(3), operatorKey: testKey(4),
                              collateral: OutPoint(hash: Hashing.sha256d([1, 2, 3]), index: 0))
-        #expect(rejectionCode { try h.check(h.startTx(ghost)) } == "bad-txns-fluxnode-collateral-missing")
+        #expect(rejectionCode { try h.check(h.startTx(ghost)) } == "fluxnode-tx-coins-not-found")
         // CONFIRM for an unknown node.
-        #expect(rejectionCode { try h.check(h.confirmTx(node)) } == "bad-txns-fluxnode-confirm-unknown")
+        #expect(rejectionCode { try h.check(h.confirmTx(node)) } == "fluxnode-tx-unknown-collateral")
         // Replayed START.
         try h.connect([h.startTx(node)])
-        #expect(rejectionCode { try h.check(h.startTx(node)) } == "bad-txns-fluxnode-start-already-started")
-        #expect(rejectionCode { try h.connect([h.startTx(node)]) } == "bad-txns-fluxnode-start-already-started")
+        #expect(rejectionCode { try h.check(h.startTx(node)) } == "fluxnode-tx-already-in-chain-or-waiting-for-dos-unban")
+        #expect(rejectionCode { try h.connect([h.startTx(node)]) } == "fluxnode-tx-already-in-chain-or-waiting-for-dos-unban")
         // Benchmark tier below the collateral tier (a Stratus collateral benchmarked as Nimbus).
-        #expect(rejectionCode { try h.check(h.confirmTx(node, tier: 2)) } == "bad-txns-fluxnode-benchmark-tier-too-low")
-        #expect(rejectionCode { try h.check(h.confirmTx(node, tier: 4)) } == "bad-txns-fluxnode-confirm-benchmark-tier")
+        #expect(rejectionCode { try h.check(h.confirmTx(node, tier: 2)) } == "fluxnode-tx-benchmark-tier-to-low-for-collateral")
+        #expect(rejectionCode { try h.check(h.confirmTx(node, tier: 4)) } == "bad-txns-fluxnode-tx-invalid-benchmark-tier")
         // CONFIRM signed by the wrong operator key, and a benchmark signed by the wrong key.
         let badOperator = TestNode(collateralKey: node.collateralKey, operatorKey: testKey(90), collateral: node.collateral)
-        #expect(rejectionCode { try h.check(h.confirmTx(badOperator)) } == "bad-txns-fluxnode-confirm-signature")
+        #expect(rejectionCode { try h.check(h.confirmTx(badOperator)) } == "bad-txns-fluxnode-tx-invalid-signature")
         let badBench = FluxNodeTransactions.confirm(collateral: node.collateral, updateType: 0, sigTime: 5, benchmarkTier: 3,
                                                     benchmarkSigTime: 6, ip: "1.2.3.4", operatorKey: node.operatorKey,
                                                     benchmarkKey: testKey(91))
-        #expect(rejectionCode { try h.check(badBench) } == "bad-txns-fluxnode-benchmark-signature")
+        #expect(rejectionCode { try h.check(badBench) } == "bad-txns-fluxnode-tx-invalid-signature")
         // Same block START + CONFIRM is impossible; a proper CONFIRM in the next block works.
         try h.connect([h.confirmTx(node)])
         #expect(try h.record(node)?.status == .confirmed)
-        #expect(rejectionCode { try h.check(h.startTx(node, sigTime: 3)) } == "bad-txns-fluxnode-start-already-confirmed")
+        #expect(rejectionCode { try h.check(h.startTx(node, sigTime: 3)) } == "fluxnode-tx-already-in-confirm-chain")
         // Two transactions for one collateral in a block (a failed connect leaves the store unusable: fresh chain).
         let dup = Harness()
         let n1 = dup.newNode(8, value: 1_000 * coin)
@@ -196,10 +196,10 @@ import Testing
         // FluxNode transactions before Kamata, and v6 before P2SHNodes.
         let pre = Harness(upgrades: [:])
         let n2 = pre.newNode(5, value: 1_000 * coin)
-        #expect(rejectionCode { try pre.check(pre.startTx(n2)) } == "bad-txns-fluxnode-tx-not-active")
+        #expect(rejectionCode { try pre.check(pre.startTx(n2)) } == "tx-fluxnodes-not-active")
         let h6 = Harness()
         let n3 = h6.newNode(6, value: 1_000 * coin)
-        #expect(rejectionCode { try h6.check(h6.startTx(n3, version: 6)) } == "bad-txns-fluxnode-tx-version-not-active")
+        #expect(rejectionCode { try h6.check(h6.startTx(n3, version: 6)) } == "tx-p2shnodes-not-active")
         let ok6 = Harness(upgrades: ["kamata": 0, "p2shnodes": 0])
         let n4 = ok6.newNode(7, value: 1_000 * coin)
         try ok6.check(ok6.startTx(n4, version: 6))
@@ -216,7 +216,7 @@ import Testing
                                                     collateralPubKey: node.collateralKey.publicKey(compressed: false).bytes,
                                                     operatorPubKey: node.operatorKey.publicKey().bytes, sigTime: 1)
         let mismatched = FluxNodeTransactions.signStart(tx, with: node.collateralKey, compressed: true)
-        #expect(rejectionCode { try h.check(mismatched) } == "bad-txns-fluxnode-start-signature")
+        #expect(rejectionCode { try h.check(mismatched) } == "bad-txns-fluxnode-tx-invalid-signature")
     }
 
     @Test func p2shStartWithTwoOfThreeMultisig() throws {
@@ -231,16 +231,16 @@ import Testing
         // Signed by a key outside the script: rejected.
         let outsider = FluxNodeTransactions.p2shStart(collateral: collateral, redeemScript: redeem, signer: testKey(35),
                                                       operatorPubKey: op.publicKey().bytes, sigTime: 1_700_000_000)
-        #expect(rejectionCode { try h.check(outsider) } == "bad-txns-fluxnode-start-signature")
+        #expect(rejectionCode { try h.check(outsider) } == "bad-txns-fluxnode-tx-invalid-signature")
         // A redeem script that does not hash to the collateral script: rejected.
         let otherRedeem = FluxNodeTransactions.multisigRedeemScript(required: 1, keys: keys.map { $0.publicKey().bytes })
         let wrongScript = FluxNodeTransactions.p2shStart(collateral: collateral, redeemScript: otherRedeem, signer: keys[0],
                                                          operatorPubKey: op.publicKey().bytes, sigTime: 1_700_000_000)
-        #expect(rejectionCode { try h.check(wrongScript) } == "bad-txns-fluxnode-collateral-script")
+        #expect(rejectionCode { try h.check(wrongScript) } == "fluxnode-tx-p2shnodes-destinations-didn't-match")
         // Not a multisig script at all.
         let notMultisig = FluxNodeTransactions.p2shStart(collateral: collateral, redeemScript: [0x51], signer: keys[0],
                                                          operatorPubKey: op.publicKey().bytes, sigTime: 1_700_000_000)
-        #expect(rejectionCode { try h.check(notMultisig) } == "bad-txns-fluxnode-p2sh-redeem-script")
+        #expect(rejectionCode { try h.check(notMultisig) } == "bad-txns-fluxnode-tx-redeemscript-not-multisig")
 
         try h.connect([start])
         let node = TestNode(collateralKey: keys[1], operatorKey: op, collateral: collateral)
@@ -254,24 +254,28 @@ import Testing
     }
 
     @Test func legacyFoundationKeyIsOnlyAcceptedFromHalvingUntilP2SHNodes() throws {
-        let h = Harness(upgrades: ["kamata": 0])
-        let foundation = h.network.p2shKeys[0].key
+        // We hold no foundation private key, so the contextual part is called directly (the signature check,
+        // which comes first in fluxd's order, is what an unsigned START fails).
         let script = Script.payToScriptHash([UInt8](repeating: 5, count: 20)).bytes
-        let collateral = h.addCoin(value: 1_000 * coin, script: script)
-        let tx = FluxNodeTransactions.unsignedStart(collateral: collateral, collateralPubKey: foundation,
-                                                    operatorPubKey: testKey(1).publicKey().bytes, sigTime: 1)
-        #expect(rejectionCode { try h.check(tx) } == "bad-txns-fluxnode-p2sh-key-not-active")
-        let later = Harness(upgrades: ["kamata": 0, "halving": 0, "p2shnodes": 0])
-        let c2 = later.addCoin(value: 1_000 * coin, script: script)
-        let tx2 = FluxNodeTransactions.unsignedStart(collateral: c2, collateralPubKey: foundation,
-                                                     operatorPubKey: testKey(1).publicKey().bytes, sigTime: 1)
-        #expect(rejectionCode { try later.check(tx2) } == "bad-txns-fluxnode-p2sh-key-retired")
-        // Between Halving and P2SHNodes the script rules pass and only the signature is missing (we hold no key).
-        let mid = Harness(upgrades: ["kamata": 0, "halving": 0])
-        let c3 = mid.addCoin(value: 1_000 * coin, script: script)
-        let tx3 = FluxNodeTransactions.unsignedStart(collateral: c3, collateralPubKey: foundation,
-                                                     operatorPubKey: testKey(1).publicKey().bytes, sigTime: 1)
-        #expect(rejectionCode { try mid.check(tx3) } == "bad-txns-fluxnode-start-signature")
+        func contextual(_ upgrades: [String: Int], key: [UInt8]? = nil) -> String? {
+            let h = Harness(upgrades: upgrades)
+            let foundation = key ?? h.network.p2shKeys[0].key
+            let collateral = h.addCoin(value: 1_000 * coin, script: script)
+            let tx = FluxNodeTransactions.unsignedStart(collateral: collateral, collateralPubKey: foundation,
+                                                        operatorPubKey: testKey(1).publicKey().bytes, sigTime: 1)
+            guard case let .start(s) = tx.fluxNode else { return "not a start" }
+            if rejectionCode({ try h.check(tx) }) != "bad-txns-fluxnode-tx-invalid-signature" { return "signature not checked first" }
+            return rejectionCode {
+                let facts = try h.ledger.startContextual(tx, s, signers: [], height: h.height + 1, store: h.store, utxo: { h.coins[$0] })
+                #expect(facts.payee == script && facts.tier == .cumulus)
+            }
+        }
+        #expect(contextual(["kamata": 0]) == "bad-txns-fluxnode-p2sh-key-not-active")
+        #expect(contextual(["kamata": 0, "halving": 0, "p2shnodes": 0]) == "bad-txns-fluxnode-p2sh-key-retired")
+        #expect(contextual(["kamata": 0, "halving": 0]) == nil)
+        // Another key on a P2SH collateral is refused.
+        #expect(contextual(["kamata": 0, "halving": 0], key: testKey(3).publicKey(compressed: false).bytes)
+                == "fluxnode-tx-p2sh-publickeys-didn't-match")
     }
 
     @Test func collateralTransitionExpiresNodesWithRetiredAmounts() throws {

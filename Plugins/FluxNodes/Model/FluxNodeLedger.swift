@@ -231,91 +231,190 @@ public struct FluxNodeLedger: Sendable {
         var payee: [UInt8]
     }
 
-    /// Checks `tx`; for a START returns the facts its application needs.
+    /// Checks `tx` in fluxd's order — the context-free checks of `CheckTransaction` (shape, redeem script,
+    /// delegate data, signatures, CONFIRM fields), then `ContextualCheckTransaction` (upgrades, list state, output
+    /// script), then `CheckFluxnodeTxInput` for a START (collateral age and amount, foundation-key eras) — and
+    /// returns what applying it needs: for a START the tier, value and payee; for a CONFIRM the node's record.
+    /// Reject codes are fluxd's where fluxd names one.
     func judge(_ tx: Transaction, height: Int, store: any FluxNodeStore,
                utxo: CoinLookup) throws(FluxNodeRejection) -> (StartFacts?, FluxNodeRecord?) {
         guard let body = tx.fluxNode else { return (nil, nil) }
         let c = body.collateral
-        guard network.isActive("kamata", at: height) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-tx-not-active",
-                                    "FluxNode transaction for \(c) at height \(height), before the Kamata upgrade")
-        }
-        if tx.version == 6 && !network.isActive("p2shnodes", at: height) {
-            throw FluxNodeRejection("bad-txns-fluxnode-tx-version-not-active",
-                                    "version 6 FluxNode transaction for \(c) at height \(height), before P2SHNodes")
-        }
         guard tx.version == 5 || tx.version == 6 else {
             throw FluxNodeRejection("bad-txns-fluxnode-tx-version", "FluxNode transaction for \(c) has version \(tx.version)")
         }
-        guard !c.isNull else { throw FluxNodeRejection("bad-txns-fluxnode-collateral-null", "the collateral outpoint is null") }
+        guard !c.isNull else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-null-prevout", "FluxNode transaction with a null collateral outpoint")
+        }
         switch body {
-        case let .start(s): return (try checkStart(tx, s, height: height, store: store, utxo: utxo), nil)
-        case let .confirm(cf): return (nil, try checkConfirm(cf, height: height, store: store))
+        case let .start(s):
+            let signers = try startContextFree(tx, s, store: store)
+            try upgradeChecks(tx, s, height: height)
+            return (try startContextual(tx, s, signers: signers, height: height, store: store, utxo: utxo), nil)
+        case let .confirm(cf):
+            let record = try loadRecord(c, store)
+            try confirmContextFree(cf, record: record)
+            try upgradeChecks(tx, nil, height: height)
+            return (nil, try confirmContextual(cf, record: record, height: height))
         }
     }
 
-    func checkStart(_ tx: Transaction, _ s: FluxNodeStart, height: Int, store: any FluxNodeStore,
-                    utxo: CoinLookup) throws(FluxNodeRejection) -> StartFacts {
+    /// `ContextualCheckTransaction`'s upgrade gates: Kamata for any FluxNode transaction, P2SHNodes for version 6,
+    /// and before PoN only the exact `nFluxTxVersion` values 1 and 2. From PoN the value must select exactly one of
+    /// the normal and P2SH forms and use no bit besides those and the delegates bit (bits 9–10 are reserved; this
+    /// port rejects them).
+    func upgradeChecks(_ tx: Transaction, _ s: FluxNodeStart?, height: Int) throws(FluxNodeRejection) {
+        let c = tx.fluxNode?.collateral ?? .null
+        guard network.isActive("kamata", at: height) else {
+            throw FluxNodeRejection("tx-fluxnodes-not-active",
+                                    "FluxNode transaction for \(c) at height \(height), before the Kamata upgrade")
+        }
+        guard tx.version == 6 else { return }
+        guard network.isActive("p2shnodes", at: height) else {
+            throw FluxNodeRejection("tx-p2shnodes-not-active",
+                                    "version 6 FluxNode transaction for \(c) at height \(height), before P2SHNodes")
+        }
+        guard let v = s?.fluxTxVersion else { return }
+        if network.isActive("pon", at: height) {
+            let normal = v & FluxNodeStart.normalBit != 0, p2sh = v & FluxNodeStart.p2shBit != 0
+            let known = FluxNodeStart.normalBit | FluxNodeStart.p2shBit | FluxNodeStart.delegatesBit
+            guard normal != p2sh, v & ~known == 0 else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-flux-tx-version", "START for \(c) has nFluxTxVersion \(v)")
+            }
+        } else if v != 1 && v != 2 {
+            throw FluxNodeRejection("tx-bit-features-not-active",
+                                    "START for \(c) has nFluxTxVersion \(v); only 1 or 2 before PoN")
+        }
+    }
+
+    /// Context-free START checks; returns the keys any of which may have signed it.
+    func startContextFree(_ tx: Transaction, _ s: FluxNodeStart, store: any FluxNodeStore) throws(FluxNodeRejection) -> [[UInt8]] {
         let c = s.collateral
-        let pon = network.isActive("pon", at: height)
-        // nFluxTxVersion: exactly 1 or 2 before PoN; bit flags from PoN (normal xor P2SH, optional delegates bit).
-        var usesDelegates = false
-        if let v = s.fluxTxVersion {
-            if pon {
-                let normal = v & FluxNodeStart.normalBit != 0, p2sh = v & FluxNodeStart.p2shBit != 0
-                let known = FluxNodeStart.normalBit | FluxNodeStart.p2shBit | FluxNodeStart.delegatesBit
-                guard normal != p2sh, v & ~known == 0 else {
-                    throw FluxNodeRejection("bad-txns-fluxnode-flux-tx-version",
-                                            "START for \(c) has nFluxTxVersion \(v)")
-                }
-                usesDelegates = v & FluxNodeStart.delegatesBit != 0
-            } else if v != 1 && v != 2 {
-                throw FluxNodeRejection("bad-txns-fluxnode-flux-tx-version",
-                                        "START for \(c) has nFluxTxVersion \(v) (only 1 or 2 before PoN)")
-            }
-        }
-        // Delegates (PoN): version 1, type 0..2, UPDATE carries at most 4 valid compressed keys.
-        var signingAsDelegate = false
-        if usesDelegates, s.usingDelegates == true {
-            guard let d = s.delegates, d.version == 1, (0...2).contains(d.type) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-delegates", "START for \(c) has malformed delegate data")
-            }
-            if d.type == 1 {
-                guard d.keys.count <= 4, d.keys.allSatisfy({ $0.count == 33 && PublicKey($0).isFullyValid }) else {
-                    throw FluxNodeRejection("bad-txns-fluxnode-delegates",
-                                            "START for \(c) has more than 4 delegate keys or a key that is not a valid compressed key")
-                }
-            }
-            signingAsDelegate = d.type == 2
-        }
-        // Redeem script of a P2SH START: standard multisig, at most 10,000 bytes.
         var multisig: [[UInt8]] = []
         if s.isP2SH {
-            guard let script = s.redeemScript?.bytes, script.count <= 10_000,
-                  let ms = Self.multisigKeys(script) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-redeem-script",
+            let script = s.redeemScript?.bytes ?? []
+            guard script.count <= 10_000 else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-redeemscript-to-large",
+                                        "P2SH START for \(c) has a \(script.count)-byte redeem script; at most 10,000 are allowed")
+            }
+            guard let ms = Self.multisigKeys(script) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-redeemscript-not-multisig",
                                         "P2SH START for \(c) does not carry a standard multisig redeem script")
             }
             multisig = ms.keys
         }
-        // Not already known.
-        if let existing = try loadRecord(c, store) {
-            let code: String
-            switch existing.status {
-            case .started: code = "bad-txns-fluxnode-start-already-started"
-            case .dos: code = "bad-txns-fluxnode-start-in-dos"
-            case .confirmed: code = "bad-txns-fluxnode-start-already-confirmed"
+        // Delegate data (only parsed when nFluxTxVersion has the delegates bit).
+        var signingAsDelegate = false
+        if let v = s.fluxTxVersion, v & FluxNodeStart.delegatesBit != 0, s.usingDelegates == true {
+            guard let d = s.delegates, d.version == 1, (0...2).contains(d.type),
+                  d.type != 1 || (d.keys.count <= 4 && d.keys.allSatisfy { $0.count == 33 && PublicKey($0).isFullyValid })
+            else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-delegate-data-invalid",
+                                        "START for \(c) has invalid delegate data (version 1, type 0–2, at most 4 valid compressed keys)")
             }
-            throw FluxNodeRejection(code, "START for \(c): the collateral is already \(existing.status.name) (added at height \(existing.addedHeight))")
+            signingAsDelegate = d.type == 2
         }
-        // The collateral coin.
+        let signers: [[UInt8]]
+        let who: String
+        if signingAsDelegate {
+            signers = try delegateKeys(c, store)
+            who = "a delegate key stored for the collateral"
+        } else if s.isP2SH {
+            signers = multisig
+            who = "a key of the redeem script"
+        } else {
+            signers = [s.collateralPubKey]
+            who = "the collateral key"
+        }
+        let message = Array(FluxNodeTransactions.startMessage(txid: tx.txid).utf8)
+        guard signers.contains(where: { Self.verifyMessage(message, signature: s.sig, key: $0) }) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
+                                    "START for \(c): the signature over txid \(tx.txid) is not by \(who)")
+        }
+        return signers
+    }
+
+    /// What a collateral output script pays to (fluxd `ExtractDestination` for the forms that matter):
+    /// a key id (P2PKH, or P2PK hashed) or a script id (P2SH).
+    enum Destination: Equatable {
+        case key([UInt8])
+        case script([UInt8])
+
+        init?(_ bytes: [UInt8]) {
+            let s = Script(bytes)
+            if let h = s.pubKeyHash { self = .key(h); return }
+            if let h = s.scriptHash { self = .script(h); return }
+            if (bytes.count == 35 && bytes[0] == 33 || bytes.count == 67 && bytes[0] == 65), bytes.last == 0xac {
+                self = .key(Hashing.hash160(Array(bytes[1..<(bytes.count - 1)])))
+                return
+            }
+            return nil
+        }
+
+        var script: [UInt8] {
+            switch self {
+            case let .key(h): Script.payToPubKeyHash(h).bytes
+            case let .script(h): Script.payToScriptHash(h).bytes
+            }
+        }
+    }
+
+    /// Contextual START checks and `CheckFluxnodeTxInput`.
+    func startContextual(_ tx: Transaction, _ s: FluxNodeStart, signers: [[UInt8]], height: Int, store: any FluxNodeStore,
+                         utxo: CoinLookup) throws(FluxNodeRejection) -> StartFacts {
+        let c = s.collateral
+        if let existing = try loadRecord(c, store) {
+            if existing.status == .confirmed {
+                throw FluxNodeRejection("fluxnode-tx-already-in-confirm-chain",
+                                        "START for \(c): the node is already CONFIRMED (since height \(existing.confirmedHeight))")
+            }
+            throw FluxNodeRejection("fluxnode-tx-already-in-chain-or-waiting-for-dos-unban",
+                                    "START for \(c): the collateral is already \(existing.status.name) (START at height \(existing.addedHeight))")
+        }
         let coin: (value: Int64, height: Int, script: [UInt8])?
         do { coin = try utxo(c) } catch {
             throw FluxNodeRejection("fluxnode-utxo-lookup", "looking up collateral \(c) failed: \(error)")
         }
         guard let coin else {
-            throw FluxNodeRejection("bad-txns-fluxnode-collateral-missing", "START collateral \(c) is not an unspent output")
+            throw FluxNodeRejection("fluxnode-tx-coins-not-found", "START collateral \(c) is not an unspent output")
         }
+        guard let destination = Destination(coin.script) else {
+            throw FluxNodeRejection("fluxnode-tx-failed-to-extract-destination",
+                                    "START collateral \(c) has a script with no address: \(Hex.encode(coin.script))")
+        }
+        let isV6Normal = s.fluxTxVersion != nil && !s.isP2SH
+        if isV6Normal && Script(coin.script).pubKeyHash == nil {
+            throw FluxNodeRejection("fluxnode-tx-normal-version-not-p2pkh-script",
+                                    "version 6 normal START collateral \(c) is not a P2PKH output")
+        }
+        if s.isP2SH && Script(coin.script).scriptHash == nil {
+            throw FluxNodeRejection("fluxnode-tx-p2sh-version-not-p2sh-script", "P2SH START collateral \(c) is not a P2SH output")
+        }
+        let collateralKey = Self.cpubkey(s.collateralPubKey)
+        let payee: [UInt8]
+        if case let .script(hash) = destination {
+            if s.isP2SH {
+                guard hash == Hashing.hash160(s.redeemScript?.bytes ?? []) else {
+                    throw FluxNodeRejection("fluxnode-tx-p2shnodes-destinations-didn't-match",
+                                            "P2SH START collateral \(c) is not paid to the hash of the START's redeem script")
+                }
+                payee = destination.script
+            } else {
+                // A P2SH collateral outside the v6 P2SH form: only the foundation key may stand for it.
+                guard collateralKey == Self.cpubkey(network.p2shKey(at: s.sigTime)) else {
+                    throw FluxNodeRejection("fluxnode-tx-p2sh-publickeys-didn't-match",
+                                            "START collateral \(c) is a P2SH output but the collateral key is not the foundation key in force at \(s.sigTime)")
+                }
+                payee = destination.script
+            }
+        } else {
+            guard destination == .key(Hashing.hash160(collateralKey)) else {
+                throw FluxNodeRejection("fluxnode-tx-destinations-didn't-match",
+                                        "START collateral \(c) is not paid to the START's collateral key")
+            }
+            payee = Script.payToPubKeyHash(Hashing.hash160(collateralKey)).bytes
+        }
+        // CheckFluxnodeTxInput.
         guard height - coin.height >= FluxNodeNetwork.minimumCollateralConfirmations else {
             throw FluxNodeRejection("bad-txns-fluxnode-collateral-immature",
                                     "START collateral \(c) from height \(coin.height) has \(height - coin.height) confirmations at height \(height); 100 are needed")
@@ -324,10 +423,8 @@ public struct FluxNodeLedger: Sendable {
             throw FluxNodeRejection("bad-txns-fluxnode-collateral-amount",
                                     "START collateral \(c) holds \(coin.value) units, not a tier collateral valid at height \(height)")
         }
-        // Legacy foundation P2SH key as collateral key: from Halving until P2SHNodes.
-        let normalizedCollateralKey = Self.cpubkey(s.collateralPubKey)
-        let isFoundation = !s.isP2SH && network.p2shKeys.contains { Self.cpubkey($0.key) == normalizedCollateralKey }
-        if isFoundation {
+        let isFoundationKey = !collateralKey.isEmpty && network.p2shKeys.contains { Self.cpubkey($0.key) == collateralKey }
+        if isFoundationKey {
             guard network.isActive("halving", at: height) else {
                 throw FluxNodeRejection("bad-txns-fluxnode-p2sh-key-not-active",
                                         "START for \(c) uses the foundation P2SH key before the Halving upgrade")
@@ -337,71 +434,57 @@ public struct FluxNodeLedger: Sendable {
                                         "START for \(c) uses the foundation P2SH key after P2SHNodes; use a version 6 P2SH START")
             }
         }
-        // Output script.
-        let payee: [UInt8]
-        if s.isP2SH {
-            payee = Script.payToScriptHash(Hashing.hash160(s.redeemScript?.bytes ?? [])).bytes
-            guard coin.script == payee else {
-                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
-                                        "P2SH START collateral \(c) is not paid to the hash of its redeem script")
-            }
-        } else if isFoundation {
-            guard Script(coin.script).scriptHash != nil else {
-                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
-                                        "foundation START collateral \(c) is not a P2SH output")
-            }
-            payee = coin.script
-        } else {
-            payee = Script.payToPubKeyHash(Hashing.hash160(normalizedCollateralKey)).bytes
-            guard coin.script == payee else {
-                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
-                                        "START collateral \(c) is not paid to the hash of the START's collateral key")
-            }
-        }
-        // Signature over the txid's display hex.
-        let message = Array(tx.txid.description.utf8)
-        let signers: [[UInt8]]
-        if signingAsDelegate {
-            signers = try delegateKeys(c, store)
-        } else if s.isP2SH {
-            signers = multisig
-        } else if isFoundation {
-            signers = [network.p2shKey(at: s.sigTime)]
-        } else {
-            signers = [s.collateralPubKey]
-        }
-        guard signers.contains(where: { Self.verifyMessage(message, signature: s.sig, key: $0) }) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-start-signature",
-                                    "START for \(c): the signature over txid \(tx.txid) is not by \(signingAsDelegate ? "a stored delegate key" : s.isP2SH ? "a key of the redeem script" : "the collateral key")")
-        }
         return StartFacts(tier: tier, value: coin.value, payee: payee)
     }
 
-    func checkConfirm(_ cf: FluxNodeConfirm, height: Int, store: any FluxNodeStore) throws(FluxNodeRejection) -> FluxNodeRecord {
+    /// Context-free CONFIRM checks (`CheckTransaction` / `CheckFluxnodeTxSignatures`): the operator signature when
+    /// the node is known, the benchmark signature, the benchmark tier range, the ip size, the update type.
+    func confirmContextFree(_ cf: FluxNodeConfirm, record: FluxNodeRecord?) throws(FluxNodeRejection) {
         let c = cf.collateral
-        guard FluxNodeTier(rawValue: Int(cf.benchmarkTier)) != nil else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-benchmark-tier",
-                                    "CONFIRM for \(c) has benchmark tier \(cf.benchmarkTier)")
+        if let record {
+            let message = FluxNodeTransactions.confirmMessage(collateral: c, updateType: cf.updateType, sigTime: cf.sigTime)
+            guard Self.verifyMessage(Array(message.utf8), signature: cf.sig, key: record.operatorPubKey) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
+                                        "CONFIRM for \(c): the signature is not by the node's operator key")
+            }
         }
-        guard cf.updateType == 0 || cf.updateType == 1 else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-update-type", "CONFIRM for \(c) has update type \(cf.updateType)")
+        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: cf.sig, benchmarkTier: cf.benchmarkTier,
+                                                                 benchmarkSigTime: cf.benchmarkSigTime, ip: cf.ip)
+        guard Self.verifyMessage(benchMessage, signature: cf.benchmarkSig, key: network.benchmarkKey(at: cf.benchmarkSigTime)) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
+                                    "CONFIRM for \(c): the benchmark signature is not by the benchmark key in force at \(cf.benchmarkSigTime)")
+        }
+        guard FluxNodeTier(rawValue: Int(cf.benchmarkTier)) != nil else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-benchmark-tier", "CONFIRM for \(c) has benchmark tier \(cf.benchmarkTier)")
         }
         let ipLimit = cf.benchmarkSigTime >= 1_647_262_800 ? 60 : 40
         guard cf.ip.count <= ipLimit else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-ip-size",
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-ip-address-to-large",
                                     "CONFIRM for \(c) has a \(cf.ip.count)-byte ip; at most \(ipLimit) are allowed")
         }
-        guard let record = try loadRecord(c, store) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-unknown", "CONFIRM for \(c): no node has that collateral")
+        guard cf.updateType == 0 || cf.updateType == 1 else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-update-type", "CONFIRM for \(c) has update type \(cf.updateType)")
+        }
+    }
+
+    /// Contextual CONFIRM checks (`ContextualCheckTransaction`).
+    func confirmContextual(_ cf: FluxNodeConfirm, record: FluxNodeRecord?, height: Int) throws(FluxNodeRejection) -> FluxNodeRecord {
+        let c = cf.collateral
+        guard let record else {
+            throw FluxNodeRejection("fluxnode-tx-unknown-collateral", "CONFIRM for \(c): no node has that collateral")
+        }
+        guard Int(cf.benchmarkTier) >= record.tier.rawValue else {
+            throw FluxNodeRejection("fluxnode-tx-benchmark-tier-to-low-for-collateral",
+                                    "CONFIRM for \(c): benchmark tier \(cf.benchmarkTier) is below the collateral tier \(record.tier.name)")
         }
         if cf.updateType == 0 {
             guard record.status == .started, record.addedHeight < height else {
-                throw FluxNodeRejection("bad-txns-fluxnode-confirm-not-started",
+                throw FluxNodeRejection("fluxnode-tx-invalid-confirm-outpoint-not-started",
                                         "INITIAL_CONFIRM for \(c): the node is \(record.status.name), not STARTED in an earlier block")
             }
         } else {
             guard record.status == .confirmed else {
-                throw FluxNodeRejection("bad-txns-fluxnode-confirm-not-confirmed",
+                throw FluxNodeRejection("fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed",
                                         "UPDATE_CONFIRM for \(c): the node is \(record.status.name), not CONFIRMED")
             }
             let distance = height - record.lastConfirmedHeight
@@ -409,24 +492,9 @@ public struct FluxNodeLedger: Sendable {
                 && distance >= FluxNodeNetwork.updateIPChangeDistance
             let minimum = network.updateMinDistance(at: height)
             guard ipChangeOK || distance > minimum else {
-                throw FluxNodeRejection("bad-txns-fluxnode-confirm-too-soon",
+                throw FluxNodeRejection("fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed-or-too-soon",
                                         "UPDATE_CONFIRM for \(c) at height \(height): last confirmed at \(record.lastConfirmedHeight), distance \(distance) is not above \(minimum)")
             }
-        }
-        guard Int(cf.benchmarkTier) >= record.tier.rawValue else {
-            throw FluxNodeRejection("bad-txns-fluxnode-benchmark-tier-too-low",
-                                    "CONFIRM for \(c): benchmark tier \(cf.benchmarkTier) is below the collateral tier \(record.tier.name)")
-        }
-        let message = FluxNodeTransactions.confirmMessage(collateral: c, updateType: cf.updateType, sigTime: cf.sigTime)
-        guard Self.verifyMessage(Array(message.utf8), signature: cf.sig, key: record.operatorPubKey) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-signature",
-                                    "CONFIRM for \(c): the signature is not by the node's operator key")
-        }
-        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: cf.sig, benchmarkTier: cf.benchmarkTier,
-                                                                 benchmarkSigTime: cf.benchmarkSigTime, ip: cf.ip)
-        guard Self.verifyMessage(benchMessage, signature: cf.benchmarkSig, key: network.benchmarkKey(at: cf.benchmarkSigTime)) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-benchmark-signature",
-                                    "CONFIRM for \(c): the benchmark signature is not by the benchmark key in force at \(cf.benchmarkSigTime)")
         }
         return record
     }
