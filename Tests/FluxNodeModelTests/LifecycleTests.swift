@@ -31,8 +31,8 @@ import Testing
         let cumulusV1 = h.newNode(3, value: 10_000 * coin)
         let nimbusV2 = h.newNode(4, value: 12_500 * coin)
         let odd = h.newNode(5, value: 999 * coin)
-        #expect(rejectionCode { try h.check(h.startTx(stratusV1)) } == "bad-txns-fluxnode-collateral-amount")
-        #expect(rejectionCode { try h.check(h.startTx(odd)) } == "bad-txns-fluxnode-collateral-amount")
+        #expect(rejectionCode { try h.check(h.startTx(stratusV1)) } == "bad-txns-fluxnode-tx-inputs-missingorspent-Couldn't get coin tier from amount")
+        #expect(rejectionCode { try h.check(h.startTx(odd)) } == "bad-txns-fluxnode-tx-inputs-missingorspent-Couldn't get coin tier from amount")
         try h.connect([h.startTx(stratusV2), h.startTx(cumulusV1), h.startTx(nimbusV2)])
         #expect(try h.record(stratusV2)?.tier == .stratus)
         #expect(try h.record(cumulusV1)?.tier == .cumulus)
@@ -40,7 +40,7 @@ import Testing
         // Past the Cumulus window only V2 is valid.
         let h2 = Harness(height: 1_199)
         let late = h2.newNode(6, value: 10_000 * coin)
-        #expect(rejectionCode { try h2.check(h2.startTx(late)) } == "bad-txns-fluxnode-collateral-amount")
+        #expect(rejectionCode { try h2.check(h2.startTx(late)) } == "bad-txns-fluxnode-tx-inputs-missingorspent-Couldn't get coin tier from amount")
         // And the table itself.
         #expect(h.network.collateralAmounts(.stratus, at: 99) == [100_000 * coin, 40_000 * coin])
         #expect(h.network.collateralAmounts(.stratus, at: 100) == [40_000 * coin])
@@ -164,7 +164,7 @@ import Testing
         #expect(rejectionCode { try h.check(wrongOwner) } == "fluxnode-tx-destinations-didn't-match")
         // Immature and missing collateral.
         let young = h.newNode(2, value: 1_000 * coin, coinHeight: 50)
-        #expect(rejectionCode { try h.check(h.startTx(young)) } == "bad-txns-fluxnode-collateral-immature")
+        #expect(rejectionCode { try h.check(h.startTx(young)) } == "bad-txns-fluxnode-tx-inputs-missingorspent-Minimum height requirement not met")
         let ghost = TestNode(collateralKey: testKey(3), operatorKey: testKey(4),
                              collateral: OutPoint(hash: Hashing.sha256d([1, 2, 3]), index: 0))
         #expect(rejectionCode { try h.check(h.startTx(ghost)) } == "fluxnode-tx-coins-not-found")
@@ -192,7 +192,7 @@ import Testing
         let dup = Harness()
         let n1 = dup.newNode(8, value: 1_000 * coin)
         try dup.connect([dup.startTx(n1)])
-        #expect(rejectionCode { try dup.connect([dup.confirmTx(n1), dup.confirmTx(n1, sigTime: 9)]) } == "bad-txns-fluxnode-duplicate-collateral")
+        #expect(rejectionCode { try dup.connect([dup.confirmTx(n1), dup.confirmTx(n1, sigTime: 9)]) } == "bad-fluxnode-tx-multiple")
         // FluxNode transactions before Kamata, and v6 before P2SHNodes.
         let pre = Harness(upgrades: [:])
         let n2 = pre.newNode(5, value: 1_000 * coin)
@@ -266,12 +266,15 @@ import Testing
             guard case let .start(s) = tx.fluxNode else { return "not a start" }
             if rejectionCode({ try h.check(tx) }) != "bad-txns-fluxnode-tx-invalid-signature" { return "signature not checked first" }
             return rejectionCode {
-                let facts = try h.ledger.startContextual(tx, s, signers: [], height: h.height + 1, store: h.store, utxo: { h.coins[$0] })
-                #expect(facts.payee == script && facts.tier == .cumulus)
+                let payee = try h.ledger.startContextual(tx, s, signers: [], height: h.height + 1, store: h.store, utxo: { h.coins[$0] })
+                #expect(payee == script)
+                let input = try h.ledger.checkInput(tx, height: h.height + 1, coins: { h.coins[$0] })
+                #expect(input.tier == .cumulus)
             }
         }
-        #expect(contextual(["kamata": 0]) == "bad-txns-fluxnode-p2sh-key-not-active")
-        #expect(contextual(["kamata": 0, "halving": 0, "p2shnodes": 0]) == "bad-txns-fluxnode-p2sh-key-retired")
+        #expect(contextual(["kamata": 0]) == "bad-txns-fluxnode-tx-inputs-missingorspent-Using P2SH collateral key before it is active")
+        #expect(contextual(["kamata": 0, "halving": 0, "p2shnodes": 0])
+                == "bad-txns-fluxnode-tx-inputs-missingorspent-Old Style P2SH Nodes is no longer available. Please use new transaction version 6 style.")
         #expect(contextual(["kamata": 0, "halving": 0]) == nil)
         // Another key on a P2SH collateral is refused.
         #expect(contextual(["kamata": 0, "halving": 0], key: testKey(3).publicKey(compressed: false).bytes)
@@ -298,5 +301,28 @@ import Testing
         #expect(try h.list(.cumulus) == [new.collateral])
         #expect(try h.ledger.node(old.collateral, store: h.store) == nil)
         #expect(try h.ledger.counts(store: h.store).cumulus == 1)
+    }
+
+    @Test func confirmNeedsItsCollateralUnspentAndValid() throws {
+        let h = Harness()
+        let a = h.newNode(1, value: 1_000 * coin), b = h.newNode(2, value: 1_000 * coin)
+        try h.connect([h.startTx(a), h.startTx(b)])  // 100
+        // a's collateral is spent: a stays STARTED (only confirmed nodes are removed on spend), but cannot confirm.
+        try h.connect(spends: [a.collateral])  // 101
+        #expect(try h.record(a)?.status == .started)
+        #expect(rejectionCode { try h.check(h.confirmTx(a)) } == "bad-txns-fluxnode-tx-inputs-missingorspent-Coins not available")
+        // A transaction earlier in the same block spending b's collateral makes b's CONFIRM fail too.
+        let spender = Transaction(version: 1, inputs: [TxIn(prevout: b.collateral, scriptSig: Script([]))],
+                                  outputs: [TxOut(value: 1, scriptPubKey: Script(h.minerScript))])
+        #expect(rejectionCode { try h.connect([spender, h.confirmTx(b)]) } == "bad-txns-fluxnode-tx-inputs-missingorspent-Coins not available")
+        // After it in the block, the CONFIRM is judged on the coin as it was: accepted, and the node (confirmed in
+        // this block, not in the parent's list) is not removed by the spend.
+        let h2 = Harness()
+        let c = h2.newNode(3, value: 1_000 * coin)
+        try h2.connect([h2.startTx(c)])
+        let spender2 = Transaction(version: 1, inputs: [TxIn(prevout: c.collateral, scriptSig: Script([]))],
+                                   outputs: [TxOut(value: 1, scriptPubKey: Script(h2.minerScript))])
+        try h2.connect([h2.confirmTx(c), spender2])
+        #expect(try h2.record(c)?.status == .confirmed)
     }
 }

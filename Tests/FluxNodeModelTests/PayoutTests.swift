@@ -129,13 +129,13 @@ struct PayoutFixture {
         let p = due[0]
         let miner = TxOut(value: Amount(units: h.subsidy - p.amount), scriptPubKey: Script(h.minerScript))
         // Missing.
-        #expect(rejectionCode { try h.connect(coinbaseOutputs: [miner]) } == "bad-cb-fluxnode-payee")
+        #expect(rejectionCode { try h.connect(coinbaseOutputs: [miner]) } == "bad-txns-not-paying-correct-fluxnodes")
         // Right amount, wrong script.
         let elsewhere = TxOut(value: Amount(units: p.amount), scriptPubKey: Script(h.minerScript))
-        #expect(rejectionCode { try h.connect(coinbaseOutputs: [miner, elsewhere]) } == "bad-cb-fluxnode-payee")
+        #expect(rejectionCode { try h.connect(coinbaseOutputs: [miner, elsewhere]) } == "bad-txns-not-paying-correct-fluxnodes")
         // Right script, one unit short.
         let short = TxOut(value: Amount(units: p.amount - 1), scriptPubKey: Script(p.script))
-        #expect(rejectionCode { try h.connect(coinbaseOutputs: [miner, short]) } == "bad-cb-fluxnode-payee")
+        #expect(rejectionCode { try h.connect(coinbaseOutputs: [miner, short]) } == "bad-txns-not-paying-correct-fluxnodes")
         // Right payout anywhere among the outputs.
         let right = TxOut(value: Amount(units: p.amount), scriptPubKey: Script(p.script))
         try h.connect(coinbaseOutputs: [right, miner])
@@ -152,7 +152,7 @@ struct PayoutFixture {
         let b = TestNode(collateralKey: key, operatorKey: testKey(101), collateral: h.addCoin(value: 12_500 * coin, script: script))
         try h.startAndConfirm([a, b])
         let one = TxOut(value: 0, scriptPubKey: Script(script))
-        #expect(rejectionCode { try h.connect(coinbaseOutputs: [one]) } == "bad-cb-fluxnode-payee")
+        #expect(rejectionCode { try h.connect(coinbaseOutputs: [one]) } == "bad-txns-not-paying-correct-fluxnodes")
         try h.connect(coinbaseOutputs: [one, one])
     }
 
@@ -167,6 +167,6 @@ struct PayoutFixture {
         try ledger.checkCoinbase(cb, due: [], height: 200, subsidy: 14 * coin)
         let low = Transaction(version: 1, inputs: cb.inputs,
                               outputs: [TxOut(value: Amount(units: 14 * coin - 1), scriptPubKey: Script(dev))])
-        #expect(rejectionCode { try ledger.checkCoinbase(low, due: [], height: 200, subsidy: 14 * coin) } == "bad-cb-fluxnode-devfund")
+        #expect(rejectionCode { try ledger.checkCoinbase(low, due: [], height: 200, subsidy: 14 * coin) } == "bad-txns-not-paying-correct-fluxnodes")
     }
 }

@@ -221,23 +221,18 @@ public struct FluxNodeLedger: Sendable {
     /// not FluxNode transactions pass.
     public func check(_ tx: Transaction, height: Int, store: any FluxNodeStore,
                       utxo: CoinLookup) throws(FluxNodeRejection) {
+        guard tx.fluxNode != nil else { return }
         _ = try judge(tx, height: height, store: store, utxo: utxo)
-    }
-
-    /// What applying a checked START needs from the checks.
-    struct StartFacts {
-        var tier: FluxNodeTier
-        var value: Int64
-        var payee: [UInt8]
+        _ = try checkInput(tx, height: height, coins: utxo)
     }
 
     /// Checks `tx` in fluxd's order — the context-free checks of `CheckTransaction` (shape, redeem script,
     /// delegate data, signatures, CONFIRM fields), then `ContextualCheckTransaction` (upgrades, list state, output
-    /// script), then `CheckFluxnodeTxInput` for a START (collateral age and amount, foundation-key eras) — and
-    /// returns what applying it needs: for a START the tier, value and payee; for a CONFIRM the node's record.
+    /// script) — and returns what applying it needs: for a START the payee script, for a CONFIRM the node's
+    /// record. ``checkInput(_:height:coins:)`` (`CheckFluxnodeTxInput`) comes after.
     /// Reject codes are fluxd's where fluxd names one.
     func judge(_ tx: Transaction, height: Int, store: any FluxNodeStore,
-               utxo: CoinLookup) throws(FluxNodeRejection) -> (StartFacts?, FluxNodeRecord?) {
+               utxo: CoinLookup) throws(FluxNodeRejection) -> (payee: [UInt8]?, record: FluxNodeRecord?) {
         guard let body = tx.fluxNode else { return (nil, nil) }
         let c = body.collateral
         guard tx.version == 5 || tx.version == 6 else {
@@ -361,7 +356,7 @@ public struct FluxNodeLedger: Sendable {
 
     /// Contextual START checks and `CheckFluxnodeTxInput`.
     func startContextual(_ tx: Transaction, _ s: FluxNodeStart, signers: [[UInt8]], height: Int, store: any FluxNodeStore,
-                         utxo: CoinLookup) throws(FluxNodeRejection) -> StartFacts {
+                         utxo: CoinLookup) throws(FluxNodeRejection) -> [UInt8] {
         let c = s.collateral
         if let existing = try loadRecord(c, store) {
             if existing.status == .confirmed {
@@ -414,27 +409,46 @@ public struct FluxNodeLedger: Sendable {
             }
             payee = Script.payToPubKeyHash(Hashing.hash160(collateralKey)).bytes
         }
-        // CheckFluxnodeTxInput.
+        return payee
+    }
+
+    /// fluxd `CCoinsViewCache::CheckFluxnodeTxInput`, run for every START and CONFIRM in block order against the
+    /// coins as the block has changed them so far: the collateral is unspent, at least 100 blocks old, and holds
+    /// exactly a tier collateral valid at `height` (which gives the tier); the foundation key only from Halving and
+    /// not after P2SHNodes. Reject codes are fluxd's `bad-txns-fluxnode-tx-inputs-missingorspent-<message>`.
+    public func checkInput(_ tx: Transaction, height: Int, coins: CoinLookup) throws(FluxNodeRejection) -> (tier: FluxNodeTier, value: Int64) {
+        guard let body = tx.fluxNode else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-inputs-missingorspent-Not a Fluxnode Tx", "not a FluxNode transaction")
+        }
+        let c = body.collateral
+        func reject(_ fluxdMessage: String, _ detail: String) -> FluxNodeRejection {
+            FluxNodeRejection("bad-txns-fluxnode-tx-inputs-missingorspent-" + fluxdMessage, "collateral \(c): \(detail)")
+        }
+        let coin: (value: Int64, height: Int, script: [UInt8])?
+        do { coin = try coins(c) } catch {
+            throw FluxNodeRejection("fluxnode-utxo-lookup", "looking up collateral \(c) failed: \(error)")
+        }
+        guard let coin else { throw reject("Coins not available", "not an unspent output") }
         guard height - coin.height >= FluxNodeNetwork.minimumCollateralConfirmations else {
-            throw FluxNodeRejection("bad-txns-fluxnode-collateral-immature",
-                                    "START collateral \(c) from height \(coin.height) has \(height - coin.height) confirmations at height \(height); 100 are needed")
+            throw reject("Minimum height requirement not met",
+                         "created at height \(coin.height), \(height - coin.height) confirmations at height \(height); 100 are needed")
         }
         guard let tier = network.tier(forCollateral: coin.value, at: height) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-collateral-amount",
-                                    "START collateral \(c) holds \(coin.value) units, not a tier collateral valid at height \(height)")
+            throw reject("Couldn't get coin tier from amount",
+                         "holds \(coin.value) units, not a tier collateral valid at height \(height)")
         }
-        let isFoundationKey = !collateralKey.isEmpty && network.p2shKeys.contains { Self.cpubkey($0.key) == collateralKey }
-        if isFoundationKey {
-            guard network.isActive("halving", at: height) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-key-not-active",
-                                        "START for \(c) uses the foundation P2SH key before the Halving upgrade")
+        if case let .start(s) = body {
+            let key = Self.cpubkey(s.collateralPubKey)
+            let isFoundationKey = !key.isEmpty && network.p2shKeys.contains { Self.cpubkey($0.key) == key }
+            if isFoundationKey && !network.isActive("halving", at: height) {
+                throw reject("Using P2SH collateral key before it is active", "the foundation P2SH key before the Halving upgrade")
             }
-            guard !network.isActive("p2shnodes", at: height) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-key-retired",
-                                        "START for \(c) uses the foundation P2SH key after P2SHNodes; use a version 6 P2SH START")
+            if isFoundationKey && network.isActive("p2shnodes", at: height) {
+                throw reject("Old Style P2SH Nodes is no longer available. Please use new transaction version 6 style.",
+                             "the foundation P2SH key after P2SHNodes")
             }
         }
-        return StartFacts(tier: tier, value: coin.value, payee: payee)
+        return (tier, coin.value)
     }
 
     /// Context-free CONFIRM checks (`CheckTransaction` / `CheckFluxnodeTxSignatures`): the operator signature when
@@ -553,41 +567,61 @@ public struct FluxNodeLedger: Sendable {
             }
         }
         if devScript != nil && !devPaid {
-            throw FluxNodeRejection("bad-cb-fluxnode-devfund",
+            throw FluxNodeRejection("bad-txns-not-paying-correct-fluxnodes",
                                     "coinbase at height \(height) does not pay the dev fund at least \(devMinimum) units")
         }
         if let i = approved.firstIndex(of: false) {
             let p = due[i]
-            throw FluxNodeRejection("bad-cb-fluxnode-payee",
+            throw FluxNodeRejection("bad-txns-not-paying-correct-fluxnodes",
                                     "coinbase at height \(height) does not pay the \(p.tier.name) node \(p.collateral): expected \(p.amount) units to script \(Hex.encode(p.script))")
         }
     }
 
     // MARK: Connecting a block
 
-    /// Validates and applies the block at `height` in fluxd's order: payouts first (against the parent's list), then
-    /// at most one FluxNode transaction per collateral, each checked then applied, then the paid nodes move to the
-    /// back of their tier, STARTs not confirmed in time go to DoS, DoS entries are released, and confirmed nodes
-    /// expire (no confirm for too long; collateral amount no longer valid after its tier's transition; collateral
-    /// spent by an input of this block). As in fluxd, the last two look at the nodes CONFIRMED in the parent's list
-    /// only: a node confirmed in this block whose collateral this block spends stays, and STARTED/DOS nodes are
-    /// not removed when their collateral is spent.
+    /// Validates and applies the block at `height` in fluxd's order: at most one FluxNode transaction per
+    /// collateral (`CheckBlock`), each FluxNode transaction checked against the parent's list
+    /// (`CheckTransaction`, `ContextualCheckTransaction`), the coinbase payouts against the parent's list
+    /// (`CheckFluxnodePayout`), then in block order each FluxNode transaction's collateral against the coins as
+    /// the block has changed them so far (`CheckFluxnodeTxInput`) and its application; then the paid nodes move to
+    /// the back of their tier, DoS entries are released, confirmed nodes expire (no confirm for too long; collateral
+    /// amount no longer valid after its tier's transition; collateral spent by an input of this block) and STARTs
+    /// not confirmed in time go to DoS. As in fluxd, the expiry rules look at the nodes CONFIRMED in the parent's
+    /// list only: a node confirmed in this block whose collateral this block spends stays (until it stops
+    /// confirming), and STARTED/DOS nodes are not removed when their collateral is spent (their CONFIRM then fails
+    /// the collateral check).
     ///
-    /// Writes go only to `store`. On a throw the store is left in an unspecified state: the caller discards it.
+    /// `utxo` looks up coins as of the parent; outputs created and spent by this block's own transactions are
+    /// tracked here. Writes go only to `store`. On a throw the store is left in an unspecified state: the caller
+    /// discards it.
     public func connect(_ block: Block, height: Int, subsidy: Int64, store: any FluxNodeStore,
                         utxo: CoinLookup) throws(FluxNodeRejection) {
-        var counts = try loadCounts(store)
-
-        // 1. Payouts against the parent's list.
+        // CheckBlock: one FluxNode transaction per collateral.
+        var seen = Set<OutPoint>()
+        for tx in block.transactions {
+            guard let body = tx.fluxNode else { continue }
+            guard seen.insert(body.collateral).inserted else {
+                throw FluxNodeRejection("bad-fluxnode-tx-multiple",
+                                        "block at height \(height) has more than one FluxNode transaction for \(body.collateral)")
+            }
+        }
+        // CheckTransaction + ContextualCheckTransaction against the parent's list.
+        var judged: [(payee: [UInt8]?, record: FluxNodeRecord?)] = []
+        for tx in block.transactions where tx.fluxNode != nil {
+            judged.append(try judge(tx, height: height, store: store, utxo: utxo))
+        }
+        // CheckFluxnodePayout against the parent's list.
         let due = try payouts(height: height, subsidy: subsidy, store: store)
         if !due.isEmpty || (network.isActive("pon", at: height) && network.devFundScript != nil) {
             guard let coinbase = block.transactions.first, coinbase.isCoinbase else {
-                throw FluxNodeRejection("bad-cb-missing", "block at height \(height) has no coinbase to pay FluxNodes")
+                throw FluxNodeRejection("bad-cb-missing", "block at height \(height) has no coinbase")
             }
             try checkCoinbase(coinbase, due: due, height: height, subsidy: subsidy)
         }
 
-        // 2. Removals decided on the parent's confirmed set.
+        var counts = try loadCounts(store)
+        // Removals decided on the parent's confirmed set: collateral amounts retired by a finished transition,
+        // collaterals spent by this block's (non-FluxNode) transactions.
         var parentExpiries: [OutPoint] = []
         var parentExpirySet = Set<OutPoint>()
         func markExpiry(_ o: OutPoint) {
@@ -603,32 +637,43 @@ public struct FluxNodeLedger: Sendable {
                 }
             }
         }
-        for tx in block.transactions where !tx.isCoinbase {
+        for tx in block.transactions where !tx.isCoinbase && tx.fluxNode == nil {
             for input in tx.inputs {
                 if let r = try loadRecord(input.prevout, store), r.status == .confirmed { markExpiry(input.prevout) }
             }
         }
 
-        // 3. FluxNode transactions, each checked against the list so far (no two touch the same collateral).
-        var seen = Set<OutPoint>()
+        // Transactions in block order: coins created and spent so far, FluxNode collateral checks, application.
+        var created: [OutPoint: (value: Int64, height: Int, script: [UInt8])] = [:]
+        var spent = Set<OutPoint>()
+        var next = 0
         for tx in block.transactions {
-            guard let body = tx.fluxNode else { continue }
-            guard seen.insert(body.collateral).inserted else {
-                throw FluxNodeRejection("bad-txns-fluxnode-duplicate-collateral",
-                                        "block at height \(height) has more than one FluxNode transaction for \(body.collateral)")
+            guard let body = tx.fluxNode else {
+                if !tx.isCoinbase { for input in tx.inputs { spent.insert(input.prevout) } }
+                let txid = tx.txid
+                for (i, out) in tx.outputs.enumerated() {
+                    created[OutPoint(hash: txid, index: UInt32(i))] = (out.value.units, height, out.scriptPubKey.bytes)
+                }
+                continue
             }
-            let (facts, confirmed) = try judge(tx, height: height, store: store, utxo: utxo)
+            let (payee, confirmed) = judged[next]
+            next += 1
+            let (tier, value) = try checkInput(tx, height: height) { (o: OutPoint) throws -> (value: Int64, height: Int, script: [UInt8])? in
+                if spent.contains(o) { return nil }
+                if let c = created[o] { return c }
+                return try utxo(o)
+            }
             switch body {
             case let .start(s):
-                guard let facts else { continue }
+                guard let payee else { continue }
                 let record = FluxNodeRecord(
-                    collateral: s.collateral, tier: facts.tier, collateralValue: facts.value, status: .started,
+                    collateral: s.collateral, tier: tier, collateralValue: value, status: .started,
                     addedHeight: height, collateralPubKey: s.collateralPubKey, operatorPubKey: s.pubKey,
-                    redeemScript: s.isP2SH ? s.redeemScript?.bytes : nil, payeeScript: facts.payee,
+                    redeemScript: s.isP2SH ? s.redeemScript?.bytes : nil, payeeScript: payee,
                     startTxid: tx.txid, txVersion: tx.version, fluxTxVersion: s.fluxTxVersion, startSigTime: s.sigTime)
                 try write(old: nil, new: record, counts: &counts, store)
-                if let v = s.fluxTxVersion, v & FluxNodeStart.delegatesBit != 0, network.isActive("pon", at: height),
-                   s.usingDelegates == true, let d = s.delegates, d.type == 1 {
+                if let v = s.fluxTxVersion, v & FluxNodeStart.delegatesBit != 0, s.usingDelegates == true,
+                   let d = s.delegates, d.type == 1 {
                     let key = [Prefix.delegates] + Self.outpointBytes(s.collateral)
                     try Self.wrap { () throws(FluxNodeStoreError) in
                         if d.keys.isEmpty { try store.delete(key) } else { try store.put(key, d.keys.flatMap { $0 }) }
@@ -651,7 +696,7 @@ public struct FluxNodeLedger: Sendable {
             }
         }
 
-        // 4. Paid nodes get lastPaidHeight = height and move to the back of their tier.
+        // Paid nodes get lastPaidHeight = height and move to the back of their tier.
         for p in due {
             guard let old = try loadRecord(p.collateral, store), old.status == .confirmed else { continue }
             var new = old
@@ -659,18 +704,7 @@ public struct FluxNodeLedger: Sendable {
             try write(old: old, new: new, counts: &counts, store)
         }
 
-        // 5. STARTs added exactly `startExpiration` blocks ago and still not confirmed go to DoS.
-        let deadline = height - network.startExpiration(at: height)
-        if deadline >= 0 {
-            for o in try collaterals(under: [Prefix.started] + Self.be32(deadline), store) {
-                guard let old = try loadRecord(o, store) else { continue }
-                var new = old
-                new.status = .dos
-                try write(old: old, new: new, counts: &counts, store)
-            }
-        }
-
-        // 6. DoS entries are released: added exactly 180 blocks ago (PoN: 720 or more).
+        // DoS entries are released: added exactly 180 blocks ago (PoN: 720 or more).
         let release = height - network.dosRemoval(at: height)
         if release >= 0 {
             let released: [OutPoint]
@@ -685,13 +719,24 @@ public struct FluxNodeLedger: Sendable {
             }
         }
 
-        // 7. Expiry: no confirm since before height − E (nodes confirmed or updated in this block have
-        //    lastConfirmedHeight = height and stay), then the removals decided on the parent's set.
+        // Expiry: no confirm since before height − E (nodes confirmed or updated in this block have
+        // lastConfirmedHeight = height and stay), then the removals decided on the parent's set.
         let expireBelow = height - network.confirmExpiration(at: height)
         let stale = try collaterals(under: [Prefix.lastConfirmed], store) { Self.height(fromIndexKey: $0) < expireBelow }
         for o in stale + parentExpiries {
             guard let old = try loadRecord(o, store), old.status == .confirmed else { continue }
             try write(old: old, new: nil, counts: &counts, store)
+        }
+
+        // STARTs added exactly `startExpiration` blocks ago and still not confirmed go to DoS.
+        let deadline = height - network.startExpiration(at: height)
+        if deadline >= 0 {
+            for o in try collaterals(under: [Prefix.started] + Self.be32(deadline), store) {
+                guard let old = try loadRecord(o, store) else { continue }
+                var new = old
+                new.status = .dos
+                try write(old: old, new: new, counts: &counts, store)
+            }
         }
 
         try Self.wrap { () throws(FluxNodeStoreError) in try store.put([Prefix.counts], counts.encoded) }
