@@ -29,6 +29,24 @@ import FluxScript
 /// payee.
 ///
 /// Every block costs a constant number of seeks plus O(log n) work per changed node; nothing scans the list.
+///
+/// ## Semantics taken from fluxd (`src/main.cpp`, `src/fluxnode/fluxnode.cpp`, `src/coins.cpp`)
+/// - Block order: one FluxNode transaction per collateral (`bad-fluxnode-tx-multiple`); every FluxNode transaction
+///   checked against the parent's list; the coinbase payouts against the parent's list
+///   (`bad-txns-not-paying-correct-fluxnodes`); then, in block order, `CheckFluxnodeTxInput` for STARTs *and*
+///   CONFIRMs against the coins as the block has changed them so far, and the application.
+/// - Removal by spend (`GetUndoDataForExpiredConfirmFluxnodes`) and the collateral-transition expiry consider only
+///   nodes CONFIRMED in the parent's list; the spend set holds the inputs of the block's non-FluxNode
+///   transactions. STARTED/DOS nodes are never removed by a spend (their CONFIRM fails the collateral check).
+/// - Expired nodes and released DoS entries are deleted (no "expired" record is kept); delegate keys are kept
+///   under their own prefix, as fluxd keeps them in a separate database.
+/// - Reject codes are fluxd's where fluxd has one; `fluxnode-tx-unknown-collateral` (a CONFIRM for no known node,
+///   which fluxd rejects without a code), `bad-txns-fluxnode-tx-version`,
+///   `bad-txns-fluxnode-tx-invalid-flux-tx-version` (from PoN: not exactly one of normal/P2SH, or a bit besides
+///   0x01/0x02/0x0100 — fluxd calls bits 9–10 reserved; this port rejects them), `fluxnode-utxo-lookup` and
+///   `fluxnode-store-error` are this port's.
+/// - fluxd's "same height re-add" exception of `CheckNewStartTx` exists for its single global cache across
+///   competing blocks; a per-chain store (the host discards a failed or disconnected block's writes) never needs it.
 public struct FluxNodeLedger: Sendable {
     /// The network whose rules apply.
     public let network: FluxNodeNetwork
