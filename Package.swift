@@ -177,7 +177,7 @@ let package = Package(
                                                             .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxNetworkTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeModelTests", dependencies: ["FluxNodeModel", "FluxPrimitives", "FluxScript"],
-                    path: "Tests/FluxNodeModelTests", swiftSettings: strict),
+                    path: "Tests/FluxNodeModelTests", exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", "FluxChainFixtures", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxPluginHostTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",

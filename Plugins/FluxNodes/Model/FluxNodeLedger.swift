@@ -29,6 +29,24 @@ import FluxScript
 /// payee.
 ///
 /// Every block costs a constant number of seeks plus O(log n) work per changed node; nothing scans the list.
+///
+/// ## Semantics taken from fluxd (`src/main.cpp`, `src/fluxnode/fluxnode.cpp`, `src/coins.cpp`)
+/// - Block order: one FluxNode transaction per collateral (`bad-fluxnode-tx-multiple`); every FluxNode transaction
+///   checked against the parent's list; the coinbase payouts against the parent's list
+///   (`bad-txns-not-paying-correct-fluxnodes`); then, in block order, `CheckFluxnodeTxInput` for STARTs *and*
+///   CONFIRMs against the coins as the block has changed them so far, and the application.
+/// - Removal by spend (`GetUndoDataForExpiredConfirmFluxnodes`) and the collateral-transition expiry consider only
+///   nodes CONFIRMED in the parent's list; the spend set holds the inputs of the block's non-FluxNode
+///   transactions. STARTED/DOS nodes are never removed by a spend (their CONFIRM fails the collateral check).
+/// - Expired nodes and released DoS entries are deleted (no "expired" record is kept); delegate keys are kept
+///   under their own prefix, as fluxd keeps them in a separate database.
+/// - Reject codes are fluxd's where fluxd has one; `fluxnode-tx-unknown-collateral` (a CONFIRM for no known node,
+///   which fluxd rejects without a code), `bad-txns-fluxnode-tx-version`,
+///   `bad-txns-fluxnode-tx-invalid-flux-tx-version` (from PoN: not exactly one of normal/P2SH, or a bit besides
+///   0x01/0x02/0x0100 — fluxd calls bits 9–10 reserved; this port rejects them), `fluxnode-utxo-lookup` and
+///   `fluxnode-store-error` are this port's.
+/// - fluxd's "same height re-add" exception of `CheckNewStartTx` exists for its single global cache across
+///   competing blocks; a per-chain store (the host discards a failed or disconnected block's writes) never needs it.
 public struct FluxNodeLedger: Sendable {
     /// The network whose rules apply.
     public let network: FluxNodeNetwork
@@ -221,187 +239,284 @@ public struct FluxNodeLedger: Sendable {
     /// not FluxNode transactions pass.
     public func check(_ tx: Transaction, height: Int, store: any FluxNodeStore,
                       utxo: CoinLookup) throws(FluxNodeRejection) {
+        guard tx.fluxNode != nil else { return }
         _ = try judge(tx, height: height, store: store, utxo: utxo)
+        _ = try checkInput(tx, height: height, coins: utxo)
     }
 
-    /// What applying a checked START needs from the checks.
-    struct StartFacts {
-        var tier: FluxNodeTier
-        var value: Int64
-        var payee: [UInt8]
-    }
-
-    /// Checks `tx`; for a START returns the facts its application needs.
+    /// Checks `tx` in fluxd's order — the context-free checks of `CheckTransaction` (shape, redeem script,
+    /// delegate data, signatures, CONFIRM fields), then `ContextualCheckTransaction` (upgrades, list state, output
+    /// script) — and returns what applying it needs: for a START the payee script, for a CONFIRM the node's
+    /// record. ``checkInput(_:height:coins:)`` (`CheckFluxnodeTxInput`) comes after.
+    /// Reject codes are fluxd's where fluxd names one.
     func judge(_ tx: Transaction, height: Int, store: any FluxNodeStore,
-               utxo: CoinLookup) throws(FluxNodeRejection) -> (StartFacts?, FluxNodeRecord?) {
+               utxo: CoinLookup) throws(FluxNodeRejection) -> (payee: [UInt8]?, record: FluxNodeRecord?) {
         guard let body = tx.fluxNode else { return (nil, nil) }
         let c = body.collateral
-        guard network.isActive("kamata", at: height) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-tx-not-active",
-                                    "FluxNode transaction for \(c) at height \(height), before the Kamata upgrade")
-        }
-        if tx.version == 6 && !network.isActive("p2shnodes", at: height) {
-            throw FluxNodeRejection("bad-txns-fluxnode-tx-version-not-active",
-                                    "version 6 FluxNode transaction for \(c) at height \(height), before P2SHNodes")
-        }
         guard tx.version == 5 || tx.version == 6 else {
             throw FluxNodeRejection("bad-txns-fluxnode-tx-version", "FluxNode transaction for \(c) has version \(tx.version)")
         }
-        guard !c.isNull else { throw FluxNodeRejection("bad-txns-fluxnode-collateral-null", "the collateral outpoint is null") }
+        guard !c.isNull else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-null-prevout", "FluxNode transaction with a null collateral outpoint")
+        }
         switch body {
-        case let .start(s): return (try checkStart(tx, s, height: height, store: store, utxo: utxo), nil)
-        case let .confirm(cf): return (nil, try checkConfirm(cf, height: height, store: store))
+        case let .start(s):
+            let signers = try startContextFree(tx, s, store: store)
+            try upgradeChecks(tx, s, height: height)
+            return (try startContextual(tx, s, signers: signers, height: height, store: store, utxo: utxo), nil)
+        case let .confirm(cf):
+            let record = try loadRecord(c, store)
+            try confirmContextFree(cf, record: record)
+            try upgradeChecks(tx, nil, height: height)
+            return (nil, try confirmContextual(cf, record: record, height: height))
         }
     }
 
-    func checkStart(_ tx: Transaction, _ s: FluxNodeStart, height: Int, store: any FluxNodeStore,
-                    utxo: CoinLookup) throws(FluxNodeRejection) -> StartFacts {
+    /// `ContextualCheckTransaction`'s upgrade gates: Kamata for any FluxNode transaction, P2SHNodes for version 6,
+    /// and before PoN only the exact `nFluxTxVersion` values 1 and 2. From PoN the value must select exactly one of
+    /// the normal and P2SH forms and use no bit besides those and the delegates bit (bits 9–10 are reserved; this
+    /// port rejects them).
+    func upgradeChecks(_ tx: Transaction, _ s: FluxNodeStart?, height: Int) throws(FluxNodeRejection) {
+        let c = tx.fluxNode?.collateral ?? .null
+        guard network.isActive("kamata", at: height) else {
+            throw FluxNodeRejection("tx-fluxnodes-not-active",
+                                    "FluxNode transaction for \(c) at height \(height), before the Kamata upgrade")
+        }
+        guard tx.version == 6 else { return }
+        guard network.isActive("p2shnodes", at: height) else {
+            throw FluxNodeRejection("tx-p2shnodes-not-active",
+                                    "version 6 FluxNode transaction for \(c) at height \(height), before P2SHNodes")
+        }
+        guard let v = s?.fluxTxVersion else { return }
+        if network.isActive("pon", at: height) {
+            let normal = v & FluxNodeStart.normalBit != 0, p2sh = v & FluxNodeStart.p2shBit != 0
+            let known = FluxNodeStart.normalBit | FluxNodeStart.p2shBit | FluxNodeStart.delegatesBit
+            guard normal != p2sh, v & ~known == 0 else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-flux-tx-version", "START for \(c) has nFluxTxVersion \(v)")
+            }
+        } else if v != 1 && v != 2 {
+            throw FluxNodeRejection("tx-bit-features-not-active",
+                                    "START for \(c) has nFluxTxVersion \(v); only 1 or 2 before PoN")
+        }
+    }
+
+    /// Context-free START checks; returns the keys any of which may have signed it.
+    func startContextFree(_ tx: Transaction, _ s: FluxNodeStart, store: any FluxNodeStore) throws(FluxNodeRejection) -> [[UInt8]] {
         let c = s.collateral
-        let pon = network.isActive("pon", at: height)
-        // nFluxTxVersion: exactly 1 or 2 before PoN; bit flags from PoN (normal xor P2SH, optional delegates bit).
-        var usesDelegates = false
-        if let v = s.fluxTxVersion {
-            if pon {
-                let normal = v & FluxNodeStart.normalBit != 0, p2sh = v & FluxNodeStart.p2shBit != 0
-                let known = FluxNodeStart.normalBit | FluxNodeStart.p2shBit | FluxNodeStart.delegatesBit
-                guard normal != p2sh, v & ~known == 0 else {
-                    throw FluxNodeRejection("bad-txns-fluxnode-flux-tx-version",
-                                            "START for \(c) has nFluxTxVersion \(v)")
-                }
-                usesDelegates = v & FluxNodeStart.delegatesBit != 0
-            } else if v != 1 && v != 2 {
-                throw FluxNodeRejection("bad-txns-fluxnode-flux-tx-version",
-                                        "START for \(c) has nFluxTxVersion \(v) (only 1 or 2 before PoN)")
-            }
-        }
-        // Delegates (PoN): version 1, type 0..2, UPDATE carries at most 4 valid compressed keys.
-        var signingAsDelegate = false
-        if usesDelegates, s.usingDelegates == true {
-            guard let d = s.delegates, d.version == 1, (0...2).contains(d.type) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-delegates", "START for \(c) has malformed delegate data")
-            }
-            if d.type == 1 {
-                guard d.keys.count <= 4, d.keys.allSatisfy({ $0.count == 33 && PublicKey($0).isFullyValid }) else {
-                    throw FluxNodeRejection("bad-txns-fluxnode-delegates",
-                                            "START for \(c) has more than 4 delegate keys or a key that is not a valid compressed key")
-                }
-            }
-            signingAsDelegate = d.type == 2
-        }
-        // Redeem script of a P2SH START: standard multisig, at most 10,000 bytes.
         var multisig: [[UInt8]] = []
         if s.isP2SH {
-            guard let script = s.redeemScript?.bytes, script.count <= 10_000,
-                  let ms = Self.multisigKeys(script) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-redeem-script",
+            let script = s.redeemScript?.bytes ?? []
+            guard script.count <= 10_000 else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-redeemscript-to-large",
+                                        "P2SH START for \(c) has a \(script.count)-byte redeem script; at most 10,000 are allowed")
+            }
+            guard let ms = Self.multisigKeys(script) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-redeemscript-not-multisig",
                                         "P2SH START for \(c) does not carry a standard multisig redeem script")
             }
             multisig = ms.keys
         }
-        // Not already known.
-        if let existing = try loadRecord(c, store) {
-            let code: String
-            switch existing.status {
-            case .started: code = "bad-txns-fluxnode-start-already-started"
-            case .dos: code = "bad-txns-fluxnode-start-in-dos"
-            case .confirmed: code = "bad-txns-fluxnode-start-already-confirmed"
+        // Delegate data (only parsed when nFluxTxVersion has the delegates bit).
+        var signingAsDelegate = false
+        if let v = s.fluxTxVersion, v & FluxNodeStart.delegatesBit != 0, s.usingDelegates == true {
+            guard let d = s.delegates, d.version == 1, (0...2).contains(d.type),
+                  d.type != 1 || (d.keys.count <= 4 && d.keys.allSatisfy { $0.count == 33 && PublicKey($0).isFullyValid })
+            else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-delegate-data-invalid",
+                                        "START for \(c) has invalid delegate data (version 1, type 0–2, at most 4 valid compressed keys)")
             }
-            throw FluxNodeRejection(code, "START for \(c): the collateral is already \(existing.status.name) (added at height \(existing.addedHeight))")
+            signingAsDelegate = d.type == 2
         }
-        // The collateral coin.
+        let signers: [[UInt8]]
+        let who: String
+        if signingAsDelegate {
+            signers = try delegateKeys(c, store)
+            who = "a delegate key stored for the collateral"
+        } else if s.isP2SH {
+            signers = multisig
+            who = "a key of the redeem script"
+        } else {
+            signers = [s.collateralPubKey]
+            who = "the collateral key"
+        }
+        let message = Array(FluxNodeTransactions.startMessage(txid: tx.txid).utf8)
+        guard signers.contains(where: { Self.verifyMessage(message, signature: s.sig, key: $0) }) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
+                                    "START for \(c): the signature over txid \(tx.txid) is not by \(who)")
+        }
+        return signers
+    }
+
+    /// What a collateral output script pays to (fluxd `ExtractDestination` for the forms that matter):
+    /// a key id (P2PKH, or P2PK hashed) or a script id (P2SH).
+    enum Destination: Equatable {
+        case key([UInt8])
+        case script([UInt8])
+
+        init?(_ bytes: [UInt8]) {
+            let s = Script(bytes)
+            if let h = s.pubKeyHash { self = .key(h); return }
+            if let h = s.scriptHash { self = .script(h); return }
+            if (bytes.count == 35 && bytes[0] == 33 || bytes.count == 67 && bytes[0] == 65), bytes.last == 0xac {
+                self = .key(Hashing.hash160(Array(bytes[1..<(bytes.count - 1)])))
+                return
+            }
+            return nil
+        }
+
+        var script: [UInt8] {
+            switch self {
+            case let .key(h): Script.payToPubKeyHash(h).bytes
+            case let .script(h): Script.payToScriptHash(h).bytes
+            }
+        }
+    }
+
+    /// Contextual START checks and `CheckFluxnodeTxInput`.
+    func startContextual(_ tx: Transaction, _ s: FluxNodeStart, signers: [[UInt8]], height: Int, store: any FluxNodeStore,
+                         utxo: CoinLookup) throws(FluxNodeRejection) -> [UInt8] {
+        let c = s.collateral
+        if let existing = try loadRecord(c, store) {
+            if existing.status == .confirmed {
+                throw FluxNodeRejection("fluxnode-tx-already-in-confirm-chain",
+                                        "START for \(c): the node is already CONFIRMED (since height \(existing.confirmedHeight))")
+            }
+            throw FluxNodeRejection("fluxnode-tx-already-in-chain-or-waiting-for-dos-unban",
+                                    "START for \(c): the collateral is already \(existing.status.name) (START at height \(existing.addedHeight))")
+        }
         let coin: (value: Int64, height: Int, script: [UInt8])?
         do { coin = try utxo(c) } catch {
             throw FluxNodeRejection("fluxnode-utxo-lookup", "looking up collateral \(c) failed: \(error)")
         }
         guard let coin else {
-            throw FluxNodeRejection("bad-txns-fluxnode-collateral-missing", "START collateral \(c) is not an unspent output")
+            throw FluxNodeRejection("fluxnode-tx-coins-not-found", "START collateral \(c) is not an unspent output")
         }
-        guard height - coin.height >= FluxNodeNetwork.minimumCollateralConfirmations else {
-            throw FluxNodeRejection("bad-txns-fluxnode-collateral-immature",
-                                    "START collateral \(c) from height \(coin.height) has \(height - coin.height) confirmations at height \(height); 100 are needed")
+        guard let destination = Destination(coin.script) else {
+            throw FluxNodeRejection("fluxnode-tx-failed-to-extract-destination",
+                                    "START collateral \(c) has a script with no address: \(Hex.encode(coin.script))")
         }
-        guard let tier = network.tier(forCollateral: coin.value, at: height) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-collateral-amount",
-                                    "START collateral \(c) holds \(coin.value) units, not a tier collateral valid at height \(height)")
+        let isV6Normal = s.fluxTxVersion != nil && !s.isP2SH
+        if isV6Normal && Script(coin.script).pubKeyHash == nil {
+            throw FluxNodeRejection("fluxnode-tx-normal-version-not-p2pkh-script",
+                                    "version 6 normal START collateral \(c) is not a P2PKH output")
         }
-        // Legacy foundation P2SH key as collateral key: from Halving until P2SHNodes.
-        let normalizedCollateralKey = Self.cpubkey(s.collateralPubKey)
-        let isFoundation = !s.isP2SH && network.p2shKeys.contains { Self.cpubkey($0.key) == normalizedCollateralKey }
-        if isFoundation {
-            guard network.isActive("halving", at: height) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-key-not-active",
-                                        "START for \(c) uses the foundation P2SH key before the Halving upgrade")
-            }
-            guard !network.isActive("p2shnodes", at: height) else {
-                throw FluxNodeRejection("bad-txns-fluxnode-p2sh-key-retired",
-                                        "START for \(c) uses the foundation P2SH key after P2SHNodes; use a version 6 P2SH START")
-            }
+        if s.isP2SH && Script(coin.script).scriptHash == nil {
+            throw FluxNodeRejection("fluxnode-tx-p2sh-version-not-p2sh-script", "P2SH START collateral \(c) is not a P2SH output")
         }
-        // Output script.
+        let collateralKey = Self.cpubkey(s.collateralPubKey)
         let payee: [UInt8]
-        if s.isP2SH {
-            payee = Script.payToScriptHash(Hashing.hash160(s.redeemScript?.bytes ?? [])).bytes
-            guard coin.script == payee else {
-                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
-                                        "P2SH START collateral \(c) is not paid to the hash of its redeem script")
+        if case let .script(hash) = destination {
+            if s.isP2SH {
+                guard hash == Hashing.hash160(s.redeemScript?.bytes ?? []) else {
+                    throw FluxNodeRejection("fluxnode-tx-p2shnodes-destinations-didn't-match",
+                                            "P2SH START collateral \(c) is not paid to the hash of the START's redeem script")
+                }
+                payee = destination.script
+            } else {
+                // A P2SH collateral outside the v6 P2SH form: only the foundation key may stand for it.
+                guard collateralKey == Self.cpubkey(network.p2shKey(at: s.sigTime)) else {
+                    throw FluxNodeRejection("fluxnode-tx-p2sh-publickeys-didn't-match",
+                                            "START collateral \(c) is a P2SH output but the collateral key is not the foundation key in force at \(s.sigTime)")
+                }
+                payee = destination.script
             }
-        } else if isFoundation {
-            guard Script(coin.script).scriptHash != nil else {
-                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
-                                        "foundation START collateral \(c) is not a P2SH output")
-            }
-            payee = coin.script
         } else {
-            payee = Script.payToPubKeyHash(Hashing.hash160(normalizedCollateralKey)).bytes
-            guard coin.script == payee else {
-                throw FluxNodeRejection("bad-txns-fluxnode-collateral-script",
-                                        "START collateral \(c) is not paid to the hash of the START's collateral key")
+            guard destination == .key(Hashing.hash160(collateralKey)) else {
+                throw FluxNodeRejection("fluxnode-tx-destinations-didn't-match",
+                                        "START collateral \(c) is not paid to the START's collateral key")
             }
+            payee = Script.payToPubKeyHash(Hashing.hash160(collateralKey)).bytes
         }
-        // Signature over the txid's display hex.
-        let message = Array(tx.txid.description.utf8)
-        let signers: [[UInt8]]
-        if signingAsDelegate {
-            signers = try delegateKeys(c, store)
-        } else if s.isP2SH {
-            signers = multisig
-        } else if isFoundation {
-            signers = [network.p2shKey(at: s.sigTime)]
-        } else {
-            signers = [s.collateralPubKey]
-        }
-        guard signers.contains(where: { Self.verifyMessage(message, signature: s.sig, key: $0) }) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-start-signature",
-                                    "START for \(c): the signature over txid \(tx.txid) is not by \(signingAsDelegate ? "a stored delegate key" : s.isP2SH ? "a key of the redeem script" : "the collateral key")")
-        }
-        return StartFacts(tier: tier, value: coin.value, payee: payee)
+        return payee
     }
 
-    func checkConfirm(_ cf: FluxNodeConfirm, height: Int, store: any FluxNodeStore) throws(FluxNodeRejection) -> FluxNodeRecord {
-        let c = cf.collateral
-        guard FluxNodeTier(rawValue: Int(cf.benchmarkTier)) != nil else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-benchmark-tier",
-                                    "CONFIRM for \(c) has benchmark tier \(cf.benchmarkTier)")
+    /// fluxd `CCoinsViewCache::CheckFluxnodeTxInput`, run for every START and CONFIRM in block order against the
+    /// coins as the block has changed them so far: the collateral is unspent, at least 100 blocks old, and holds
+    /// exactly a tier collateral valid at `height` (which gives the tier); the foundation key only from Halving and
+    /// not after P2SHNodes. Reject codes are fluxd's `bad-txns-fluxnode-tx-inputs-missingorspent-<message>`.
+    public func checkInput(_ tx: Transaction, height: Int, coins: CoinLookup) throws(FluxNodeRejection) -> (tier: FluxNodeTier, value: Int64) {
+        guard let body = tx.fluxNode else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-inputs-missingorspent-Not a Fluxnode Tx", "not a FluxNode transaction")
         }
-        guard cf.updateType == 0 || cf.updateType == 1 else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-update-type", "CONFIRM for \(c) has update type \(cf.updateType)")
+        let c = body.collateral
+        func reject(_ fluxdMessage: String, _ detail: String) -> FluxNodeRejection {
+            FluxNodeRejection("bad-txns-fluxnode-tx-inputs-missingorspent-" + fluxdMessage, "collateral \(c): \(detail)")
+        }
+        let coin: (value: Int64, height: Int, script: [UInt8])?
+        do { coin = try coins(c) } catch {
+            throw FluxNodeRejection("fluxnode-utxo-lookup", "looking up collateral \(c) failed: \(error)")
+        }
+        guard let coin else { throw reject("Coins not available", "not an unspent output") }
+        guard height - coin.height >= FluxNodeNetwork.minimumCollateralConfirmations else {
+            throw reject("Minimum height requirement not met",
+                         "created at height \(coin.height), \(height - coin.height) confirmations at height \(height); 100 are needed")
+        }
+        guard let tier = network.tier(forCollateral: coin.value, at: height) else {
+            throw reject("Couldn't get coin tier from amount",
+                         "holds \(coin.value) units, not a tier collateral valid at height \(height)")
+        }
+        if case let .start(s) = body {
+            let key = Self.cpubkey(s.collateralPubKey)
+            let isFoundationKey = !key.isEmpty && network.p2shKeys.contains { Self.cpubkey($0.key) == key }
+            if isFoundationKey && !network.isActive("halving", at: height) {
+                throw reject("Using P2SH collateral key before it is active", "the foundation P2SH key before the Halving upgrade")
+            }
+            if isFoundationKey && network.isActive("p2shnodes", at: height) {
+                throw reject("Old Style P2SH Nodes is no longer available. Please use new transaction version 6 style.",
+                             "the foundation P2SH key after P2SHNodes")
+            }
+        }
+        return (tier, coin.value)
+    }
+
+    /// Context-free CONFIRM checks (`CheckTransaction` / `CheckFluxnodeTxSignatures`): the operator signature when
+    /// the node is known, the benchmark signature, the benchmark tier range, the ip size, the update type.
+    func confirmContextFree(_ cf: FluxNodeConfirm, record: FluxNodeRecord?) throws(FluxNodeRejection) {
+        let c = cf.collateral
+        if let record {
+            let message = FluxNodeTransactions.confirmMessage(collateral: c, updateType: cf.updateType, sigTime: cf.sigTime)
+            guard Self.verifyMessage(Array(message.utf8), signature: cf.sig, key: record.operatorPubKey) else {
+                throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
+                                        "CONFIRM for \(c): the signature is not by the node's operator key")
+            }
+        }
+        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: cf.sig, benchmarkTier: cf.benchmarkTier,
+                                                                 benchmarkSigTime: cf.benchmarkSigTime, ip: cf.ip)
+        guard Self.verifyMessage(benchMessage, signature: cf.benchmarkSig, key: network.benchmarkKey(at: cf.benchmarkSigTime)) else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
+                                    "CONFIRM for \(c): the benchmark signature is not by the benchmark key in force at \(cf.benchmarkSigTime)")
+        }
+        guard FluxNodeTier(rawValue: Int(cf.benchmarkTier)) != nil else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-benchmark-tier", "CONFIRM for \(c) has benchmark tier \(cf.benchmarkTier)")
         }
         let ipLimit = cf.benchmarkSigTime >= 1_647_262_800 ? 60 : 40
         guard cf.ip.count <= ipLimit else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-ip-size",
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-ip-address-to-large",
                                     "CONFIRM for \(c) has a \(cf.ip.count)-byte ip; at most \(ipLimit) are allowed")
         }
-        guard let record = try loadRecord(c, store) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-unknown", "CONFIRM for \(c): no node has that collateral")
+        guard cf.updateType == 0 || cf.updateType == 1 else {
+            throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-update-type", "CONFIRM for \(c) has update type \(cf.updateType)")
+        }
+    }
+
+    /// Contextual CONFIRM checks (`ContextualCheckTransaction`).
+    func confirmContextual(_ cf: FluxNodeConfirm, record: FluxNodeRecord?, height: Int) throws(FluxNodeRejection) -> FluxNodeRecord {
+        let c = cf.collateral
+        guard let record else {
+            throw FluxNodeRejection("fluxnode-tx-unknown-collateral", "CONFIRM for \(c): no node has that collateral")
+        }
+        guard Int(cf.benchmarkTier) >= record.tier.rawValue else {
+            throw FluxNodeRejection("fluxnode-tx-benchmark-tier-to-low-for-collateral",
+                                    "CONFIRM for \(c): benchmark tier \(cf.benchmarkTier) is below the collateral tier \(record.tier.name)")
         }
         if cf.updateType == 0 {
             guard record.status == .started, record.addedHeight < height else {
-                throw FluxNodeRejection("bad-txns-fluxnode-confirm-not-started",
+                throw FluxNodeRejection("fluxnode-tx-invalid-confirm-outpoint-not-started",
                                         "INITIAL_CONFIRM for \(c): the node is \(record.status.name), not STARTED in an earlier block")
             }
         } else {
             guard record.status == .confirmed else {
-                throw FluxNodeRejection("bad-txns-fluxnode-confirm-not-confirmed",
+                throw FluxNodeRejection("fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed",
                                         "UPDATE_CONFIRM for \(c): the node is \(record.status.name), not CONFIRMED")
             }
             let distance = height - record.lastConfirmedHeight
@@ -409,24 +524,9 @@ public struct FluxNodeLedger: Sendable {
                 && distance >= FluxNodeNetwork.updateIPChangeDistance
             let minimum = network.updateMinDistance(at: height)
             guard ipChangeOK || distance > minimum else {
-                throw FluxNodeRejection("bad-txns-fluxnode-confirm-too-soon",
+                throw FluxNodeRejection("fluxnode-tx-invalid-update-confirm-outpoint-not-confirmed-or-too-soon",
                                         "UPDATE_CONFIRM for \(c) at height \(height): last confirmed at \(record.lastConfirmedHeight), distance \(distance) is not above \(minimum)")
             }
-        }
-        guard Int(cf.benchmarkTier) >= record.tier.rawValue else {
-            throw FluxNodeRejection("bad-txns-fluxnode-benchmark-tier-too-low",
-                                    "CONFIRM for \(c): benchmark tier \(cf.benchmarkTier) is below the collateral tier \(record.tier.name)")
-        }
-        let message = FluxNodeTransactions.confirmMessage(collateral: c, updateType: cf.updateType, sigTime: cf.sigTime)
-        guard Self.verifyMessage(Array(message.utf8), signature: cf.sig, key: record.operatorPubKey) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-confirm-signature",
-                                    "CONFIRM for \(c): the signature is not by the node's operator key")
-        }
-        let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: cf.sig, benchmarkTier: cf.benchmarkTier,
-                                                                 benchmarkSigTime: cf.benchmarkSigTime, ip: cf.ip)
-        guard Self.verifyMessage(benchMessage, signature: cf.benchmarkSig, key: network.benchmarkKey(at: cf.benchmarkSigTime)) else {
-            throw FluxNodeRejection("bad-txns-fluxnode-benchmark-signature",
-                                    "CONFIRM for \(c): the benchmark signature is not by the benchmark key in force at \(cf.benchmarkSigTime)")
         }
         return record
     }
@@ -485,41 +585,61 @@ public struct FluxNodeLedger: Sendable {
             }
         }
         if devScript != nil && !devPaid {
-            throw FluxNodeRejection("bad-cb-fluxnode-devfund",
+            throw FluxNodeRejection("bad-txns-not-paying-correct-fluxnodes",
                                     "coinbase at height \(height) does not pay the dev fund at least \(devMinimum) units")
         }
         if let i = approved.firstIndex(of: false) {
             let p = due[i]
-            throw FluxNodeRejection("bad-cb-fluxnode-payee",
+            throw FluxNodeRejection("bad-txns-not-paying-correct-fluxnodes",
                                     "coinbase at height \(height) does not pay the \(p.tier.name) node \(p.collateral): expected \(p.amount) units to script \(Hex.encode(p.script))")
         }
     }
 
     // MARK: Connecting a block
 
-    /// Validates and applies the block at `height` in fluxd's order: payouts first (against the parent's list), then
-    /// at most one FluxNode transaction per collateral, each checked then applied, then the paid nodes move to the
-    /// back of their tier, STARTs not confirmed in time go to DoS, DoS entries are released, and confirmed nodes
-    /// expire (no confirm for too long; collateral amount no longer valid after its tier's transition; collateral
-    /// spent by an input of this block). As in fluxd, the last two look at the nodes CONFIRMED in the parent's list
-    /// only: a node confirmed in this block whose collateral this block spends stays, and STARTED/DOS nodes are
-    /// not removed when their collateral is spent.
+    /// Validates and applies the block at `height` in fluxd's order: at most one FluxNode transaction per
+    /// collateral (`CheckBlock`), each FluxNode transaction checked against the parent's list
+    /// (`CheckTransaction`, `ContextualCheckTransaction`), the coinbase payouts against the parent's list
+    /// (`CheckFluxnodePayout`), then in block order each FluxNode transaction's collateral against the coins as
+    /// the block has changed them so far (`CheckFluxnodeTxInput`) and its application; then the paid nodes move to
+    /// the back of their tier, DoS entries are released, confirmed nodes expire (no confirm for too long; collateral
+    /// amount no longer valid after its tier's transition; collateral spent by an input of this block) and STARTs
+    /// not confirmed in time go to DoS. As in fluxd, the expiry rules look at the nodes CONFIRMED in the parent's
+    /// list only: a node confirmed in this block whose collateral this block spends stays (until it stops
+    /// confirming), and STARTED/DOS nodes are not removed when their collateral is spent (their CONFIRM then fails
+    /// the collateral check).
     ///
-    /// Writes go only to `store`. On a throw the store is left in an unspecified state: the caller discards it.
+    /// `utxo` looks up coins as of the parent; outputs created and spent by this block's own transactions are
+    /// tracked here. Writes go only to `store`. On a throw the store is left in an unspecified state: the caller
+    /// discards it.
     public func connect(_ block: Block, height: Int, subsidy: Int64, store: any FluxNodeStore,
                         utxo: CoinLookup) throws(FluxNodeRejection) {
-        var counts = try loadCounts(store)
-
-        // 1. Payouts against the parent's list.
+        // CheckBlock: one FluxNode transaction per collateral.
+        var seen = Set<OutPoint>()
+        for tx in block.transactions {
+            guard let body = tx.fluxNode else { continue }
+            guard seen.insert(body.collateral).inserted else {
+                throw FluxNodeRejection("bad-fluxnode-tx-multiple",
+                                        "block at height \(height) has more than one FluxNode transaction for \(body.collateral)")
+            }
+        }
+        // CheckTransaction + ContextualCheckTransaction against the parent's list.
+        var judged: [(payee: [UInt8]?, record: FluxNodeRecord?)] = []
+        for tx in block.transactions where tx.fluxNode != nil {
+            judged.append(try judge(tx, height: height, store: store, utxo: utxo))
+        }
+        // CheckFluxnodePayout against the parent's list.
         let due = try payouts(height: height, subsidy: subsidy, store: store)
         if !due.isEmpty || (network.isActive("pon", at: height) && network.devFundScript != nil) {
             guard let coinbase = block.transactions.first, coinbase.isCoinbase else {
-                throw FluxNodeRejection("bad-cb-missing", "block at height \(height) has no coinbase to pay FluxNodes")
+                throw FluxNodeRejection("bad-cb-missing", "block at height \(height) has no coinbase")
             }
             try checkCoinbase(coinbase, due: due, height: height, subsidy: subsidy)
         }
 
-        // 2. Removals decided on the parent's confirmed set.
+        var counts = try loadCounts(store)
+        // Removals decided on the parent's confirmed set: collateral amounts retired by a finished transition,
+        // collaterals spent by this block's (non-FluxNode) transactions.
         var parentExpiries: [OutPoint] = []
         var parentExpirySet = Set<OutPoint>()
         func markExpiry(_ o: OutPoint) {
@@ -535,32 +655,43 @@ public struct FluxNodeLedger: Sendable {
                 }
             }
         }
-        for tx in block.transactions where !tx.isCoinbase {
+        for tx in block.transactions where !tx.isCoinbase && tx.fluxNode == nil {
             for input in tx.inputs {
                 if let r = try loadRecord(input.prevout, store), r.status == .confirmed { markExpiry(input.prevout) }
             }
         }
 
-        // 3. FluxNode transactions, each checked against the list so far (no two touch the same collateral).
-        var seen = Set<OutPoint>()
+        // Transactions in block order: coins created and spent so far, FluxNode collateral checks, application.
+        var created: [OutPoint: (value: Int64, height: Int, script: [UInt8])] = [:]
+        var spent = Set<OutPoint>()
+        var next = 0
         for tx in block.transactions {
-            guard let body = tx.fluxNode else { continue }
-            guard seen.insert(body.collateral).inserted else {
-                throw FluxNodeRejection("bad-txns-fluxnode-duplicate-collateral",
-                                        "block at height \(height) has more than one FluxNode transaction for \(body.collateral)")
+            guard let body = tx.fluxNode else {
+                if !tx.isCoinbase { for input in tx.inputs { spent.insert(input.prevout) } }
+                let txid = tx.txid
+                for (i, out) in tx.outputs.enumerated() {
+                    created[OutPoint(hash: txid, index: UInt32(i))] = (out.value.units, height, out.scriptPubKey.bytes)
+                }
+                continue
             }
-            let (facts, confirmed) = try judge(tx, height: height, store: store, utxo: utxo)
+            let (payee, confirmed) = judged[next]
+            next += 1
+            let (tier, value) = try checkInput(tx, height: height) { (o: OutPoint) throws -> (value: Int64, height: Int, script: [UInt8])? in
+                if spent.contains(o) { return nil }
+                if let c = created[o] { return c }
+                return try utxo(o)
+            }
             switch body {
             case let .start(s):
-                guard let facts else { continue }
+                guard let payee else { continue }
                 let record = FluxNodeRecord(
-                    collateral: s.collateral, tier: facts.tier, collateralValue: facts.value, status: .started,
+                    collateral: s.collateral, tier: tier, collateralValue: value, status: .started,
                     addedHeight: height, collateralPubKey: s.collateralPubKey, operatorPubKey: s.pubKey,
-                    redeemScript: s.isP2SH ? s.redeemScript?.bytes : nil, payeeScript: facts.payee,
+                    redeemScript: s.isP2SH ? s.redeemScript?.bytes : nil, payeeScript: payee,
                     startTxid: tx.txid, txVersion: tx.version, fluxTxVersion: s.fluxTxVersion, startSigTime: s.sigTime)
                 try write(old: nil, new: record, counts: &counts, store)
-                if let v = s.fluxTxVersion, v & FluxNodeStart.delegatesBit != 0, network.isActive("pon", at: height),
-                   s.usingDelegates == true, let d = s.delegates, d.type == 1 {
+                if let v = s.fluxTxVersion, v & FluxNodeStart.delegatesBit != 0, s.usingDelegates == true,
+                   let d = s.delegates, d.type == 1 {
                     let key = [Prefix.delegates] + Self.outpointBytes(s.collateral)
                     try Self.wrap { () throws(FluxNodeStoreError) in
                         if d.keys.isEmpty { try store.delete(key) } else { try store.put(key, d.keys.flatMap { $0 }) }
@@ -583,7 +714,7 @@ public struct FluxNodeLedger: Sendable {
             }
         }
 
-        // 4. Paid nodes get lastPaidHeight = height and move to the back of their tier.
+        // Paid nodes get lastPaidHeight = height and move to the back of their tier.
         for p in due {
             guard let old = try loadRecord(p.collateral, store), old.status == .confirmed else { continue }
             var new = old
@@ -591,18 +722,7 @@ public struct FluxNodeLedger: Sendable {
             try write(old: old, new: new, counts: &counts, store)
         }
 
-        // 5. STARTs added exactly `startExpiration` blocks ago and still not confirmed go to DoS.
-        let deadline = height - network.startExpiration(at: height)
-        if deadline >= 0 {
-            for o in try collaterals(under: [Prefix.started] + Self.be32(deadline), store) {
-                guard let old = try loadRecord(o, store) else { continue }
-                var new = old
-                new.status = .dos
-                try write(old: old, new: new, counts: &counts, store)
-            }
-        }
-
-        // 6. DoS entries are released: added exactly 180 blocks ago (PoN: 720 or more).
+        // DoS entries are released: added exactly 180 blocks ago (PoN: 720 or more).
         let release = height - network.dosRemoval(at: height)
         if release >= 0 {
             let released: [OutPoint]
@@ -617,13 +737,24 @@ public struct FluxNodeLedger: Sendable {
             }
         }
 
-        // 7. Expiry: no confirm since before height − E (nodes confirmed or updated in this block have
-        //    lastConfirmedHeight = height and stay), then the removals decided on the parent's set.
+        // Expiry: no confirm since before height − E (nodes confirmed or updated in this block have
+        // lastConfirmedHeight = height and stay), then the removals decided on the parent's set.
         let expireBelow = height - network.confirmExpiration(at: height)
         let stale = try collaterals(under: [Prefix.lastConfirmed], store) { Self.height(fromIndexKey: $0) < expireBelow }
         for o in stale + parentExpiries {
             guard let old = try loadRecord(o, store), old.status == .confirmed else { continue }
             try write(old: old, new: nil, counts: &counts, store)
+        }
+
+        // STARTs added exactly `startExpiration` blocks ago and still not confirmed go to DoS.
+        let deadline = height - network.startExpiration(at: height)
+        if deadline >= 0 {
+            for o in try collaterals(under: [Prefix.started] + Self.be32(deadline), store) {
+                guard let old = try loadRecord(o, store) else { continue }
+                var new = old
+                new.status = .dos
+                try write(old: old, new: new, counts: &counts, store)
+            }
         }
 
         try Self.wrap { () throws(FluxNodeStoreError) in try store.put([Prefix.counts], counts.encoded) }

@@ -31,13 +31,18 @@ public enum FluxNodeTransactions {
 
     // MARK: START
 
-    /// An unsigned normal START: version 5 (`fluxTxVersion` nil) or version 6 with `fluxTxVersion` 1.
+    /// An unsigned normal START: version 5 (`fluxTxVersion` nil) or version 6 with `fluxTxVersion` 1. With
+    /// `delegates` (PoN only) it is version 6 with `fluxTxVersion` 0x0101 and `fUsingDelegates` set.
     public static func unsignedStart(collateral: OutPoint, collateralPubKey: [UInt8], operatorPubKey: [UInt8],
-                                     sigTime: UInt32, version: Int32 = 5) -> Transaction {
-        let body = FluxNodeStart(fluxTxVersion: version == 6 ? FluxNodeStart.normalBit : nil, collateral: collateral,
+                                     sigTime: UInt32, version: Int32 = 5,
+                                     delegates: FluxNodeDelegates? = nil) -> Transaction {
+        let fluxTxVersion: Int32? = delegates != nil ? FluxNodeStart.normalBit | FluxNodeStart.delegatesBit
+            : version == 6 ? FluxNodeStart.normalBit : nil
+        let body = FluxNodeStart(fluxTxVersion: fluxTxVersion, collateral: collateral,
                                  collateralPubKey: collateralPubKey, pubKey: operatorPubKey, redeemScript: nil,
-                                 sigTime: sigTime, sig: [])
-        return Transaction.fluxNode(.start(body), version: version)
+                                 sigTime: sigTime, sig: [], usingDelegates: delegates != nil ? true : nil,
+                                 delegates: delegates)
+        return Transaction.fluxNode(.start(body), version: delegates != nil ? 6 : version)
     }
 
     /// An unsigned version 6 P2SH START (`fluxTxVersion` 2).
