@@ -59,6 +59,10 @@ extension Node {
         chain.setProofOfNodeAuthority(PluginNodeAuthority(plugin: plugin, manager: plugins))
         let role = plugin.producesProofOfNode ? "and can produce PoN blocks" : "(validating only)"
         logger.info("Proof of Node: plugin \(plugin.name) \(plugin.image.info.version) judges PoN producers \(role)")
+        // PoN blocks that got no verdict without a node list are candidates still: try them now.
+        do { try chain.activateBestChain() } catch {
+            logger.info("Proof of Node: waiting blocks still cannot be connected: \(error)")
+        }
     }
 }
 

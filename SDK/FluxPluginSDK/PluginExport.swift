@@ -43,13 +43,22 @@ public enum PluginExport {
     }
 
     static func makeDescriptor(_ m: PluginManifest) -> UnsafeMutablePointer<flux_plugin_descriptor> {
+        var table = PluginThunks.table()
+        let proofOfNode = m.capabilities.contains(.proofOfNode)
+        if !proofOfNode {
+            // The 1.1 entries stay NULL unless the plugin provides Proof of Node: a 1.0 host refuses a table whose
+            // entries beyond its own are non-NULL, so every other plugin still loads there.
+            table.pon_operator_key = nil
+            table.pon_propose = nil
+            table.pon_sign = nil
+        }
         let callbacks = UnsafeMutablePointer<flux_plugin_callbacks>.allocate(capacity: 1)
-        callbacks.initialize(to: PluginThunks.table())
+        callbacks.initialize(to: table)
         let d = UnsafeMutablePointer<flux_plugin_descriptor>.allocate(capacity: 1)
         d.initialize(to: flux_plugin_descriptor(
             struct_size: UInt32(MemoryLayout<flux_plugin_descriptor>.size),
             abi_major: UInt16(FLUX_PLUGIN_ABI_MAJOR), abi_minor: UInt16(FLUX_PLUGIN_ABI_MINOR),
-            abi_minor_required: 0, pointer_size: UInt16(MemoryLayout<UnsafeRawPointer>.size),
+            abi_minor_required: proofOfNode ? 1 : 0, pointer_size: UInt16(MemoryLayout<UnsafeRawPointer>.size),
             callbacks_size: UInt32(MemoryLayout<flux_plugin_callbacks>.size),
             capabilities: m.capabilities.rawValue, consensus_version: m.consensusVersion, reserved: 0,
             activation_height: m.activationHeight, name: permanent(m.name), version: permanent(m.version),
