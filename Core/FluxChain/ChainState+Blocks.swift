@@ -148,6 +148,7 @@ extension ChainState {
             throw .storage(error)
         }
         pending = ChainBatch()
+        pendingPluginWrites = false
         pendingBlocks = 0
         pendingUndo = [:]
         cache.trim()
@@ -176,6 +177,7 @@ extension ChainState {
         cache.discardChanges()
         pendingEvents = []
         pending = ChainBatch()
+        pendingPluginWrites = false
         pendingBlocks = 0
         pendingUndo = [:]
         let tipHash: Hash256?
@@ -190,7 +192,8 @@ extension ChainState {
 
     /// Commits when enough is pending (import batching).
     func commitIfDue() throws(ChainError) {
-        if pendingBlocks >= max(options.blocksPerCommit, 1) || cache.estimatedBytes > options.maxPendingBytes {
+        if pendingBlocks >= max(options.blocksPerCommit, 1) || cache.estimatedBytes > options.maxPendingBytes
+            || pendingPluginWrites {
             try commitPending()
         }
     }

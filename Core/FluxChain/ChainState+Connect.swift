@@ -98,6 +98,7 @@ extension ChainState {
     }
 
     func apply(_ writes: PluginWrites) {
+        if !writes.operations.isEmpty { pendingPluginWrites = true }
         for op in writes.operations {
             if let value = op.value {
                 pending.putPlugin(namespace: op.namespace, key: op.key, value: value)

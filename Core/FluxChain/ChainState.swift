@@ -26,6 +26,9 @@ public final class ChainState: @unchecked Sendable {
     var nextSequence = 0
     /// Uncommitted changes.
     var pending = ChainBatch()
+    /// Whether `pending` holds plugin writes: plugins read committed data, so such a batch is committed with its
+    /// block even when `blocksPerCommit` is above 1.
+    var pendingPluginWrites = false
     var pendingBlocks = 0
     var pendingUndo: [Hash256: BlockUndo] = [:]
     var judges: [any ConsensusJudge] = []

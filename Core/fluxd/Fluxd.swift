@@ -94,7 +94,8 @@ enum Fluxd {
           -reindex                   rebuild the UTXO set from the stored blocks
           -debug[=CATEGORY]          log at debug level (FLUX_LOG_LEVEL=trace|debug|info|... overrides)
           -loadblock=FILE            import blocks from a file (magic, size, block; repeated)
-          -dbbatchblocks=N           commit every N connected blocks (default 1)
+          -dbbatchblocks=N           commit every N connected blocks (default 1; a block stateful plugins
+                                     write to is committed at once, as plugins read committed data)
           -dbcache=MB                UTXO cache size in MiB (default 256)
           -maxreorgdepth=N           refuse reorganisations deeper than N blocks (default: no limit)
           -par=N                     script verification threads (default: all cores)

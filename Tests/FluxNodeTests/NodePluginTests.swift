@@ -146,6 +146,23 @@ import Testing
         }
     }
 
+    /// With import batching, a stateful plugin still reads what it wrote for the previous block.
+    @Test func statefulPluginsSeeTheirOwnWritesWithBatchedCommits() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-dbbatchblocks=20"], directory: try Self.dataFolder(chainstats: false))
+            let rpc = rpcClient(node)
+            let address = try #require(try await rpc.call("getnewaddress").stringValue)
+            let hashes = try #require(try await rpc.call("generatetoaddress", params: [5, .string(address)]).arrayValue)
+            // Reconnecting five blocks in one pass batches them (the path case of -dbbatchblocks).
+            _ = try await rpc.call("invalidateblock", params: [hashes[0]])
+            #expect(try await rpc.call("addressindex.getaddressbalance", params: [.string(address)])["outputs"] == .int(0))
+            _ = try await rpc.call("reconsiderblock", params: [hashes[0]])
+            #expect(node.chain.height == 5)
+            let balance = try await rpc.call("addressindex.getaddressbalance", params: [.string(address)])
+            #expect(balance["outputs"] == .int(5))
+        }
+    }
+
     @Test func hotUpgradesUnderLoadLoseNoBlockAndCarryState() async throws {
         try await withTestNodes { nodes in
             let node = try await nodes.start(directory: try Self.dataFolder(addressindex: false))
