@@ -217,8 +217,9 @@ extension Node {
     /// `listplugins`, the admin calls and every plugin's own methods (`NAME.method`).
     func registerPluginMethods() {
         let manager = plugins
+        let chainStore = chain.store
         registry.register("listplugins", category: "Plugins",
-                          help: "listplugins\nConfigured plugins: name, version, ABI, path, sha256, state, calls, faults, drops.") { request throws(RPCError) in
+                          help: "listplugins\nConfigured plugins: name, version, ABI, path, sha256, state, calls, faults, drops, and for stateful plugins the height of the last block they processed (synced_height).") { request throws(RPCError) in
             guard request.params.isEmpty else { throw RPCError(code: -1, message: "listplugins takes no parameters") }
             return .array(manager.statuses.map { s in
                 var o: [(String, JSONValue)] = [("name", .string(s.configuration.name)), ("path", .string(s.configuration.path)),
@@ -229,6 +230,11 @@ extension Node {
                           ("consensus_version", .int(info.consensusVersion))]
                 }
                 if let sha = s.sha256 { o.append(("sha256", .string(sha))) }
+                if s.info?.isStateful == true,
+                   let raw = try? chainStore.pluginValue(namespace: "plugin." + s.configuration.name, key: PluginChainJudge.cursorKey),
+                   raw.count == 40 {
+                    o.append(("synced_height", .int(raw[0..<8].reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) })))
+                }
                 o += [("calls", .int(s.counters.calls)), ("events", .int(s.counters.calls)), ("faults", .int(s.counters.faults)),
                       ("overruns", .int(s.counters.overruns)), ("dropped", .int(s.counters.dropped))]
                 if let fault = s.counters.lastFault { o.append(("last_fault", .string(fault))) }

@@ -135,8 +135,15 @@ public final class PluginManager: @unchecked Sendable {
         }
         let new = try PluginInstance(image: image, configuration: entry.configuration.configBytes, services: services,
                                      budget: entry.configuration.budget, logger: logger)
-        if let oldInfo = old?.image.info, oldInfo.judgesBlocks, image.info.consensusVersion == oldInfo.consensusVersion {
-            for b in recentBlocks() where b.height >= image.info.activationHeight {
+        // Shadow re-validation. A stateless judge's verdict on a connected block is "valid" whatever the chain's
+        // state, so the new build alone judges the recent blocks, before the switch. A stateful judge reads state
+        // as of the tip, where older blocks no longer apply: there both builds judge the same recent blocks against
+        // the same state, with block connection paused, and must agree (valid or not).
+        let shadowBlocks = old.map { image.info.consensusVersion == $0.image.info.consensusVersion && $0.image.info.judgesBlocks }
+            == true ? recentBlocks().filter { $0.height >= image.info.activationHeight } : []
+        let differential = old?.image.info.isStateful == true
+        if !differential {
+            for b in shadowBlocks {
                 let verdict = new.checkBlock(height: b.height, hash: b.hash, block: b.block)
                 guard verdict == .ok else {
                     new.unload()
@@ -147,6 +154,17 @@ public final class PluginManager: @unchecked Sendable {
         drainObservers()
         var failure: String?
         atBlockBoundary {
+            if differential, let old {
+                for b in shadowBlocks {
+                    let before = old.checkBlock(height: b.height, hash: b.hash, block: b.block)
+                    let after = new.checkBlock(height: b.height, hash: b.hash, block: b.block)
+                    if case .fault = after { failure = "in shadow the new build gave no verdict on block \(b.height): \(after)" }
+                    if (before == .ok) != (after == .ok) {
+                        failure = "in shadow the new build judged block \(b.height) differently: \(after), the running build \(before)"
+                    }
+                    if failure != nil { return }
+                }
+            }
             if let old {
                 switch old.exportState() {
                 case let .failure(error): failure = "the running build could not export its state: \(error)"

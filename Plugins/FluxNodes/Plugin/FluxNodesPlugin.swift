@@ -97,9 +97,17 @@ public final class FluxNodesPlugin: FluxPlugin {
     /// Committed state (reads only).
     var committed: HostFluxNodeStore { HostFluxNodeStore(host: host, transaction: nil) }
 
-    /// The collateral-coin lookup the ledger uses, over `store`.
-    func coins(_ store: any FluxNodeStore) -> (OutPoint) throws -> (value: Int64, height: Int, script: [UInt8])? {
-        { outpoint in try CollateralCoins.coin(outpoint, in: store) }
+    /// The collateral-coin lookup the ledger uses, over `store`. With `explain`, an output the index does not hold
+    /// is looked up in the host's UTXO set, but only to be reported with its real value when that value is not a
+    /// collateral amount (the ledger then refuses it for its amount, not as missing): the index alone decides which
+    /// collateral-sized coins exist, so a stale host view can never make a spent collateral usable.
+    func coins(_ store: any FluxNodeStore, explain: Bool = false) -> (OutPoint) throws -> (value: Int64, height: Int, script: [UInt8])? {
+        { [host] outpoint in
+            if let coin = try CollateralCoins.coin(outpoint, in: store) { return coin }
+            guard explain, let utxo = try? host.unspentOutput(txid: Array(outpoint.hash.bytes), index: outpoint.index),
+                  !CollateralCoins.amounts.contains(utxo.value) else { return nil }
+            return (utxo.value, Int(utxo.height), utxo.script)
+        }
     }
 
     /// Runs the ledger over `block` on `store` and indexes its collateral-sized outputs.
@@ -167,7 +175,7 @@ public final class FluxNodesPlugin: FluxPlugin {
         do { tx = try Transaction(serialized: bytes) } catch { throw .invalidArgument("transaction does not parse: \(error)") }
         let store = committed
         do {
-            try ledger.check(tx, height: Int(nextHeight), store: store, utxo: coins(store))
+            try ledger.check(tx, height: Int(nextHeight), store: store, utxo: coins(store, explain: true))
         } catch {
             throw .rejected("\(error.code): \(error.message)")
         }
