@@ -118,7 +118,7 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "flux-util",
-                          dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON",
+                          dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "FluxJSON", "FluxScript",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Core/flux-util", swiftSettings: strict),
         .executableTarget(name: "fluxd",

@@ -19,6 +19,72 @@ extension Node {
             let tx = try self.decodeTransaction(p.hex(0))
             return .object(TransactionJSON.object(tx, prefixes: self.params.base58Prefixes))
         }
+        method("createrawtransaction", "Rawtransactions", "createrawtransaction [{\"txid\":\"id\",\"vout\":n},...] {\"address\":amount,...} ( locktime expiryheight )\nAn unsigned transaction spending the given outputs (hex): Sapling format (v4, expiry: next height + 20 unless given) from Acadia, version 1 before.") { p throws(RPCError) in
+            try p.check(max: 4, min: 2)
+            guard case let .array(items)? = p.optional(0) else {
+                throw RPCError(code: -8, message: "createrawtransaction: parameter 1 must be an array of {\"txid\", \"vout\"}")
+            }
+            var inputs: [TxIn] = []
+            var seen = Set<OutPoint>()
+            for item in items {
+                guard let text = item["txid"]?.stringValue, let hash = Hash256(displayHex: text) else {
+                    throw RPCError(code: -8, message: "createrawtransaction: an input lacks a 64-character hex txid")
+                }
+                guard let n = item["vout"]?.intValue, let index = UInt32(exactly: n) else {
+                    throw RPCError(code: -8, message: "createrawtransaction: input \(text) lacks a valid vout")
+                }
+                let sequence = item["sequence"]?.intValue.flatMap { UInt32(exactly: $0) } ?? .max
+                let outpoint = OutPoint(hash: hash, index: index)
+                guard seen.insert(outpoint).inserted else {
+                    throw RPCError(code: -8, message: "createrawtransaction: input \(text):\(n) is given twice")
+                }
+                inputs.append(TxIn(prevout: outpoint, scriptSig: [], sequence: sequence))
+            }
+            guard case let .object(pairs)? = p.optional(1) else {
+                throw RPCError(code: -8, message: "createrawtransaction: parameter 2 must be an object {\"address\": amount}")
+            }
+            var outputs: [TxOut] = []
+            var addresses = Set<String>()
+            for (text, value) in pairs {
+                guard let address = Address(text, prefixes: self.params.base58Prefixes) else {
+                    throw RPCError(code: -5, message: "Invalid Flux address: \(text)")
+                }
+                guard addresses.insert(text).inserted else {
+                    throw RPCError(code: -8, message: "createrawtransaction: duplicated address \(text)")
+                }
+                let amountText: String
+                switch value {
+                case let .number(n): amountText = n
+                case let .string(s): amountText = s
+                default: throw RPCError(code: -3, message: "createrawtransaction: the amount for \(text) must be a number")
+                }
+                guard let amount = RPCParams.parseAmount(amountText), amount.isInMoneyRange else {
+                    throw RPCError(code: -3, message: "Invalid amount \(amountText) for \(text)")
+                }
+                outputs.append(TxOut(value: amount, scriptPubKey: address.script))
+            }
+            let lockTime = try p.optional(2).map { v throws(RPCError) -> UInt32 in
+                guard let n = v.intValue, let t = UInt32(exactly: n) else {
+                    throw RPCError(code: -8, message: "createrawtransaction: locktime out of range")
+                }
+                return t
+            } ?? 0
+            let nextHeight = self.chain.height + 1
+            var tx: Transaction
+            if self.params.upgrades.isActive(.acadia, at: nextHeight) {
+                let expiry = try p.optional(3).map { v throws(RPCError) -> UInt32 in
+                    guard let n = v.intValue, let h = UInt32(exactly: n) else {
+                        throw RPCError(code: -8, message: "createrawtransaction: expiryheight out of range")
+                    }
+                    return h
+                } ?? UInt32(nextHeight + 20)
+                tx = Transaction.sapling(inputs: inputs, outputs: outputs, expiryHeight: expiry)
+            } else {
+                tx = Transaction(version: 1, inputs: inputs, outputs: outputs)
+            }
+            tx.lockTime = lockTime
+            return .string(Hex.encode(tx.serialized))
+        }
         method("getrawtransaction", "Rawtransactions", "getrawtransaction \"txid\" ( verbose \"blockhash\" )\nA transaction from the mempool, a given block, or (without -txindex) one with unspent outputs.") { p throws(RPCError) in
             try p.check(max: 3, min: 1)
             let txid = try p.hash(0)

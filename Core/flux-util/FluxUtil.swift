@@ -10,7 +10,7 @@ struct FluxUtil: ParsableCommand {
         commandName: "flux-util",
         abstract: "Offline tools for Flux transactions, blocks, headers and Equihash.",
         discussion: "Exit status: 0 on success, 1 when the input is invalid, 2 on a usage error.",
-        subcommands: [DecodeTx.self, DecodeBlock.self, VerifyHeader.self, EquihashCommand.self])
+        subcommands: [DecodeTx.self, DecodeBlock.self, VerifyHeader.self, EquihashCommand.self, NewKey.self])
 
     static func main() {
         if CommandLine.arguments.count < 2 {

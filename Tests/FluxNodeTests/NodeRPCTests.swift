@@ -350,6 +350,33 @@ private func runToolBlocking(_ name: String, _ arguments: [String]) throws -> (s
         }
     }
 
+    @Test func createRawTransactionSpendsChosenOutputs() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start()
+            let rpc = rpcClient(node)
+            let address = try #require(try await rpc.call("getnewaddress").stringValue)
+            _ = try await rpc.call("generatetoaddress", params: [102, .string(address)])
+            let coins = try #require(try await rpc.call("listunspent").arrayValue)
+            #expect(coins.count == 2)
+            let inputs: [JSONValue] = coins.map { .object([("txid", $0["txid"]!), ("vout", $0["vout"]!)]) }
+            let target = try #require(try await rpc.call("getnewaddress").stringValue)
+            // Both 150-FLUX coinbases into one 299.99 output: exactly the inputs chosen, nothing added.
+            let hex = try #require(try await rpc.call("createrawtransaction", params: [.array(inputs), .object([(target, .string("299.99"))])]).stringValue)
+            let decoded = try await rpc.call("decoderawtransaction", params: [.string(hex)])
+            #expect(decoded["vin"]?.arrayValue?.count == 2)
+            #expect(decoded["vout"]?.arrayValue?.first?["valueZat"] == .int(29_999_000_000))
+            let signed = try await rpc.call("signrawtransaction", params: [.string(hex)])
+            #expect(signed["complete"] == .bool(true))
+            let signedHex = try #require(signed["hex"])
+            _ = try await rpc.call("sendrawtransaction", params: [signedHex])
+            #expect(try await rpc.call("getmempoolinfo")["size"] == .int(1))
+            // Malformed requests name what is wrong.
+            #expect(await rpcErrorCode { try await rpc.call("createrawtransaction", params: [.array([.object([("txid", "zz"), ("vout", 0)])]), .object([])]) } == -8)
+            #expect(await rpcErrorCode { try await rpc.call("createrawtransaction", params: [.array([]), .object([("notanaddress", 1)])]) } == -5)
+            #expect(await rpcErrorCode { try await rpc.call("createrawtransaction", params: [.array(inputs + inputs), .object([])]) } == -8)
+        }
+    }
+
     @Test func networkCallsHelpAndStop() async throws {
         try await withTestNodes { nodes in
             let a = try await nodes.start()

@@ -189,3 +189,21 @@ import FluxTestSupport
         #expect(try status(["equihash"]) == 2)
     }
 }
+
+@Suite struct FluxUtilNewKeyTests {
+    @Test func newKeysAreFreshAndConsistent() throws {
+        let first = try FluxUtilProcess.run(["new-key", "--network", "regtest"])
+        let second = try FluxUtilProcess.run(["new-key", "--network", "main"])
+        #expect(first.status == 0 && second.status == 0)
+        let a = first.stdout.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let b = second.stdout.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(a.count == 3 && b.count == 3)
+        #expect(a[0].hasPrefix("c"))         // regtest/testnet compressed WIF
+        #expect(a[1].count == 66)            // compressed public key
+        #expect(a[2].hasPrefix("tm"))        // regtest P2PKH
+        #expect(b[0].hasPrefix("K") || b[0].hasPrefix("L"))
+        #expect(b[2].hasPrefix("t1"))
+        #expect(a[0] != b[0])
+        #expect(try FluxUtilProcess.run(["new-key", "--network", "moon"]).status == 2)
+    }
+}
