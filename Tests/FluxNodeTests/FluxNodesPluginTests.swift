@@ -273,4 +273,36 @@ import Testing
             #expect(status["last_paid_height"] == after["last_paid_height"])
         }
     }
+
+    /// A confirmed FluxNode started with -gen keeps the chain going on its own once Proof of Node is active.
+    @Test func aFluxNodeWithGenProducesProofOfNodeBlocksByItself() async throws {
+        try await withTestNodes { nodes in
+            let bench = PrivateKey.generate()
+            let op = PrivateKey.generate()
+            let dir = try Self.dataFolder(operator: op, benchmark: bench)
+            let options = ["-upgradeheight=kamata:1", "-upgradeheight=pon:215"]
+            let a = try await nodes.start(options, directory: dir)
+            let rpc = rpcClient(a)
+            let (collateral, _, miner) = try await Self.fundCollateral(rpc)
+            _ = try await rpc.call("fluxnodes.startdeterministicfluxnode", params: [.string(collateral.hash.description), .int(collateral.index)])
+            _ = try await rpc.call("generatetoaddress", params: [1, .string(miner)])
+            _ = try await rpc.call("fluxnodes.sendconfirmation")
+            _ = try await rpc.call("generatetoaddress", params: [1, .string(miner)])
+            #expect(try await rpc.call("fluxnodes.getfluxnodestatus")["status"] == "CONFIRMED")
+            #expect(a.chain.height < 214)
+            _ = try await rpc.call("generatetoaddress", params: [.int(214 - a.chain.height), .string(miner)])
+            await a.stop()
+
+            let producer = try await nodes.start(options + ["-gen", "-blockinterval=1"], directory: dir)
+            #expect(await eventually(40) { producer.chain.height >= 218 })
+            for height in 215...218 {
+                let entry = try #require(producer.chain.entry(at: height))
+                guard case let .node(named, _) = entry.header.proof else {
+                    Issue.record("block \(height) is not a Proof-of-Node block")
+                    continue
+                }
+                #expect(named == collateral)
+            }
+        }
+    }
 }
