@@ -108,7 +108,7 @@ let package = Package(
                                                     .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
                 path: "Core/FluxNetwork", swiftSettings: strict),
         // HTTP JSON-RPC server and client: framing, authentication, method registry, bitcoind error shapes.
-        .target(name: "FluxRPC", dependencies: ["FluxJSON", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+        .target(name: "FluxRPC", dependencies: ["FluxJSON", "FluxPrimitives", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
                 path: "Core/FluxRPC", swiftSettings: strict),
         // The node: wires chain, mempool, wallet, network and RPC methods together; metrics.
         .target(name: "FluxNode", dependencies: ["FluxChain", "FluxMempool", "FluxWallet", "FluxNetwork", "FluxRPC", "FluxJSON",
@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "FluxWalletTests", dependencies: ["FluxWallet", "FluxChain", "FluxChainFixtures", "FluxConsensus",
                                                            "FluxScript", "FluxPrimitives", "FluxStorage", "FluxTestSupport"],
                     path: "Tests/FluxWalletTests", swiftSettings: strict),
-        .testTarget(name: "FluxRPCTests", dependencies: ["FluxRPC", "FluxJSON", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+        .testTarget(name: "FluxRPCTests", dependencies: ["FluxRPC", "FluxJSON", "FluxPrimitives", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxRPCTests", swiftSettings: strict),
         .testTarget(name: "FluxNetworkTests", dependencies: ["FluxNetwork", "FluxP2P", "FluxChain", "FluxChainFixtures", "FluxStorage",
                                                             "FluxMempool", "FluxConsensus", "FluxPrimitives", "FluxTestSupport",

@@ -68,7 +68,7 @@ start() {
   local peer=()
   [ "$i" -gt 0 ] && peer=(-addnode=127.0.0.1:"$(p2p $((i - 1)))")
   "$bin/fluxd" -regtest -datadir="$work/node$i" -port="$(p2p "$i")" -rpcport="$(rpcport "$i")" -bind=127.0.0.1 \
-    -listen=1 -metricsport="$(metrics "$i")" -plugins="$work/node$i/plugins.toml" \
+    -listen=1 -whitelist=127.0.0.1 -metricsport="$(metrics "$i")" -plugins="$work/node$i/plugins.toml" \
     -upgradeheight=acadia:20 -upgradeheight=kamata:30 -upgradeheight=pon:"$pon" "${peer[@]}" \
     >"$work/node$i.log" 2>&1 &
   pids+=($!)

@@ -1,3 +1,4 @@
+import FluxPrimitives
 import Foundation
 
 /// How the node takes part in the P2P network (fluxd's `-listen`, `-port`, `-connect`, `-addnode`,
@@ -31,6 +32,10 @@ public struct NetworkConfiguration: Sendable {
     public var banThreshold = 100
     /// How long a ban lasts.
     public var banDuration: TimeInterval = 24 * 3600
+    /// Peers from these addresses (`-whitelist`) are never banned: their misbehaviour is logged and the
+    /// offending connection closed, but they may reconnect (bitcoind's `-whitelist` "noban"). Local test
+    /// networks, where every node shares 127.0.0.1, need it.
+    public var whitelist: [IPSubnet] = []
     /// Folder for `peers.json` and `banlist.json`; nil keeps them in memory only.
     public var dataDirectory: URL?
     /// The `subver` announced in `version`.

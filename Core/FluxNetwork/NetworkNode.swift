@@ -643,6 +643,11 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         peer.misbehaviour += score
         logger.info("peer \(peer.id) \(peer.addressDescription) misbehaving (+\(score) = \(peer.misbehaviour)): \(why)")
         if peer.misbehaviour >= configuration.banThreshold {
+            if configuration.whitelist.contains(where: { $0.contains(peer.host) }) {
+                logger.warning("not banning whitelisted \(peer.host); closing the connection")
+                disconnect(peer)
+                return
+            }
             bans.ban(peer.host, until: Date().addingTimeInterval(configuration.banDuration))
             logger.warning("banned \(peer.host) for \(Int(configuration.banDuration)) s")
             disconnect(peer)

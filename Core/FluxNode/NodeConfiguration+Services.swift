@@ -1,5 +1,6 @@
 import FluxNetwork
 import FluxOptions
+import FluxPrimitives
 import FluxRPC
 import Foundation
 
@@ -22,6 +23,7 @@ extension NodeConfiguration {
             n.stallTimeout = TimeInterval(max(t, 1))
         }
         n.bindHost = options.string("bind") ?? "0.0.0.0"
+        n.whitelist = options.all("whitelist").compactMap(IPSubnet.init)
         n.dataDirectory = dataDirectory
         return n
     }

@@ -1,4 +1,5 @@
 import FluxConsensus
+import FluxPrimitives
 import Foundation
 
 /// What the options mean for this node: which network, its parameters (with `-upgradeheight` applied) and the
@@ -44,6 +45,10 @@ public struct NodeConfiguration: Sendable {
                 throw OptionError(option: "upgradeheight", source: options.source("upgradeheight") ?? "command line",
                                   problem: error.description)
             }
+        }
+        for text in options.all("whitelist") where IPSubnet(text) == nil {
+            throw OptionError(option: "whitelist", source: options.source("whitelist") ?? "command line",
+                              problem: "\"\(text)\" is not an IP address or subnet (e.g. 127.0.0.1, 10.0.0.0/8, ::1)")
         }
         self.params = params
         self.options = options

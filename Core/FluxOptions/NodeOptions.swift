@@ -9,7 +9,7 @@ public struct NodeOptions: Sendable {
     /// Every option this node understands, with whether it may repeat and how its value is checked.
     public static let known: [String: OptionKind] = [
         "datadir": .path, "conf": .path, "regtest": .flag, "testnet": .flag, "port": .port, "rpcport": .port,
-        "rpcuser": .text, "rpcpassword": .text, "rpcbind": .repeated, "rpcallowip": .repeated,
+        "rpcuser": .text, "rpcpassword": .text, "rpcbind": .repeated, "rpcallowip": .repeated, "whitelist": .repeated,
         "connect": .repeated, "addnode": .repeated, "listen": .flag, "maxconnections": .count,
         "reindex": .flag, "debug": .repeated, "upgradeheight": .repeated, "plugins": .path,
         "checkplugins": .flag, "printtoconsole": .flag, "gen": .flag, "genproclimit": .integer,

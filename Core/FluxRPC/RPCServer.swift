@@ -1,3 +1,4 @@
+import FluxPrimitives
 import Foundation
 import Logging
 import NIOCore

@@ -86,6 +86,7 @@ enum Fluxd {
           -connect=HOST:PORT         connect only to these peers (repeatable)
           -addnode=HOST:PORT         also connect to these peers (repeatable)
           -maxconnections=N          connection limit
+          -whitelist=IP[/BITS]       never ban peers from these addresses (repeatable; e.g. 127.0.0.1 on a local network)
           -peertimeout=S             drop peers silent for S seconds during the handshake or a request (default 30/60)
           -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P -rpcthreads=N
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)

@@ -17,7 +17,7 @@ import Testing
 @Suite(.serialized) struct FluxNodesNetworkTests {
     static let prefixes = FluxNodesPluginTests.regtestWIF
     static let ponHeight = 1_150
-    static let upgrades = ["-upgradeheight=kamata:1", "-upgradeheight=pon:\(ponHeight)"]
+    static let upgrades = ["-upgradeheight=kamata:1", "-upgradeheight=pon:\(ponHeight)", "-whitelist=127.0.0.1"]
 
     /// A CONFIRM built and signed outside any node (for an operator key no running node holds).
     static func confirm(_ collateral: OutPoint, operator op: PrivateKey, benchmark: PrivateKey, tier: Int8,

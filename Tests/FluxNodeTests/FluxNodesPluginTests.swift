@@ -30,7 +30,7 @@ import Testing
         return dir
     }
 
-    static let upgrades = ["-upgradeheight=kamata:1"]
+    static let upgrades = ["-upgradeheight=kamata:1", "-whitelist=127.0.0.1"]
 
     @Test func aCumulusNodeIsStartedConfirmedAndPaid() async throws {
         try await withTestNodes { nodes in
@@ -76,7 +76,15 @@ import Testing
                 #expect(paid)
             }
             let list = try #require(try await rpc.call("fluxnodes.viewdeterministicfluxnodelist").arrayValue)
-            print("LIST", JSONValue.array(list).serialized())
+            #expect(try await rpc.call("fluxnodes.fluxnodecurrentwinner")["CUMULUS Winner"]?["payment_address"] == .string(collateralAddress))
+            #expect(try await rpc.call("fluxnodes.getdoslist").arrayValue?.isEmpty == true)
+            #expect(try await rpc.call("fluxnodes.createfluxnodekey").stringValue.flatMap { WIF($0, prefixes: Self.regtestWIF) } != nil)
+            // Tier requirements: regtest still accepts both Cumulus collaterals at this height; a 4-core, 8 GB,
+            // 300 GB machine meets Cumulus only.
+            let requirements = try #require(try await rpc.call("fluxnodes.gettierrequirements", params: [4, 8000, 300])["tiers"]?.arrayValue)
+            #expect(requirements.map { $0["meets"] } == [.bool(true), .bool(false), .bool(false)])
+            #expect(requirements.first?["collateral"] == .array(["1000.00000000", "10000.00000000"]))
+            #expect(await rpcErrorCode { try await rpc.call("fluxnodes.gettierrequirements", params: [4]) } == -8)
             #expect(list.count == 1)
             #expect((list.first?["last_paid_height"]?.intValue ?? 0) == Int64(a.chain.height))
 
@@ -90,7 +98,6 @@ import Testing
             #expect(mined.count == 1)
             try await Task.sleep(for: .seconds(2))
             #expect(a.chain.tip.hash == tipBefore)
-            print("TIPS", a.chain.height, b.chain.height, a.chain.tip.hash, b.chain.tip.hash)
         }
     }
 

@@ -47,6 +47,25 @@ import Testing
         }
     }
 
+    /// -whitelist: a misbehaving peer from a whitelisted address is disconnected, not banned, and may come back.
+    @Test func whitelistedAddressesAreNeverBanned() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-whitelist=127.0.0.0/8"])
+            let magic = node.params.messageStart
+            let oversized = try RawPeer(port: node.p2pPort, magic: magic)
+            oversized.sendRaw(magic + Array("block".utf8) + [UInt8](repeating: 0, count: 7) + [0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])
+            #expect(await oversized.waitForClose())
+            #expect(!node.network.isBanned("127.0.0.1"))
+            let friend = try await nodes.start(["-connect=127.0.0.1:\(node.p2pPort)"])
+            #expect(await eventually(30) { await node.network.connectionCount() == 1 })
+            _ = friend
+        }
+        // A value that is not an address is named at start-up.
+        await #expect(throws: (any Error).self) {
+            try await withTestNodes { nodes in _ = try await nodes.start(["-whitelist=local"]) }
+        }
+    }
+
     @Test func peersSendingGarbageOrInvalidBlocksAreBannedWhileOthersKeepWorking() async throws {
         try await withTestNodes { nodes in
             let node = try await nodes.start()

@@ -100,11 +100,11 @@ import Testing
         #expect(PluginsFile.empty.path == nil)
     }
 
-    @Test func repositoryDefaultEnablesTheExamplePluginsOptionally() throws {
+    @Test func repositoryDefaultEnablesTheDefaultPluginsOptionally() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let parsed = try PluginsFile(contentsOf: root.appendingPathComponent("plugins.toml").path)
-        #expect(parsed.plugins.map(\.name) == ["addressindex", "chainstats"])
+        #expect(parsed.plugins.map(\.name) == ["addressindex", "chainstats", "fluxnodes"])
         #expect(parsed.plugins.allSatisfy { $0.enabled && !$0.required })
         #expect(parsed.plugins.allSatisfy { $0.path.hasPrefix(root.path + "/.build/release/") })
     }
