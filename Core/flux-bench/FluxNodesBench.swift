@@ -42,6 +42,8 @@ private let namespace = "plugin.fluxnodes"
 /// Node counts, rounds: overridable for quick runs.
 private let countsVariable = "FLUX_BENCH_FLUXNODES_COUNTS"
 private let roundsVariable = "FLUX_BENCH_FLUXNODES_ROUNDS"
+/// "few", "steady" or both (comma-separated; default both).
+private let scenariosVariable = "FLUX_BENCH_FLUXNODES_SCENARIOS"
 /// Regtest upgrades: v4 transactions (Acadia), FluxNode transactions (Kamata), payouts doubled (Flux), the
 /// Halving era's confirm expiry (160 blocks) and update distance (120). PoN stays off (PoW blocks).
 private let upgrades: [(NetworkUpgrade, String)] = [(.acadia, "acadia"), (.kamata, "kamata"), (.flux, "flux"), (.halving, "halving")]
@@ -201,6 +203,8 @@ private struct PreparedScenario {
     let ledgerSeconds: Double
     /// Median ms per timed block of the model's `connect` alone on the in-memory store.
     let modelMillisecondsPerBlock: Double
+    /// Median ms per timed block of only the CONFIRMs' two signature checks, as the ledger makes them.
+    let signatureMillisecondsPerBlock: Double
     let confirmsPerBlock: Int
     let blockBytes: Int
 }
@@ -282,6 +286,7 @@ private func prepare(_ scenario: FluxNodesScenario, base: inout BaseChain, param
     // the steady state, the UPDATE_CONFIRMs of the batch confirmed `updateInterval` blocks earlier.
     var timed: [Block] = []
     var modelTimes: [Double] = []
+    var signatureTimes: [Double] = []
     var tip = base.tip
     var poolIndex = 0
     var confirms = 0
@@ -307,6 +312,10 @@ private func prepare(_ scenario: FluxNodesScenario, base: inout BaseChain, param
             on: tip, transactions: spends + nodeTxs, fees: Amount(units: spendFee.units * Int64(spends.count)),
             coinbaseExtra: Amount(units: -paid),
             extraOutputs: due.map { TxOut(value: Amount(units: $0.amount), scriptPubKey: Script($0.script)) })
+        let operatorKeys = jobs.map { keys.operatorPublic[$0.j % keyPoolSize] }
+        var valid = true
+        signatureTimes.append(Timer.nanoseconds { valid = checkConfirmSignatures(nodeTxs, operatorKeys, keys) })
+        precondition(valid, "fluxnodes benchmark: a CONFIRM signature does not verify")
         modelTimes.append(Timer.nanoseconds { connect(block, h) })
         timed.append(block)
         tip = block.hash
@@ -315,8 +324,29 @@ private func prepare(_ scenario: FluxNodesScenario, base: inout BaseChain, param
     do { counts = try ledger.counts(store: store) } catch { fatalError("fluxnodes benchmark: counts: \(error)") }
     return PreparedScenario(scenario: scenario, namespaceEntries: entries, timed: timed, expectedLedger: store.entries,
                             expectedCounts: counts, signSeconds: signSeconds, ledgerSeconds: ledgerSeconds,
-                            modelMillisecondsPerBlock: median(modelTimes) / 1e6, confirmsPerBlock: confirms / timedBlocks,
+                            modelMillisecondsPerBlock: median(modelTimes) / 1e6,
+                            signatureMillisecondsPerBlock: median(signatureTimes) / 1e6, confirmsPerBlock: confirms / timedBlocks,
                             blockBytes: timed.reduce(0) { $0 + $1.serialized.count } / timedBlocks)
+}
+
+/// The two signature checks of each CONFIRM as `FluxNodeLedger` makes them (fluxd `CMessageSigner::VerifyMessage`:
+/// recover the key from the compact signature over the message digest, compare key ids): the operator's over the
+/// confirm message, the benchmark key's over the benchmark message.
+@inline(never)
+private func checkConfirmSignatures(_ txs: [Transaction], _ operatorKeys: [[UInt8]], _ keys: NodeKeys) -> Bool {
+    let benchmarkID = Hashing.hash160(keys.benchmarkPublic)
+    var valid = true
+    for (tx, key) in zip(txs, operatorKeys) {
+        guard case let .confirm(c)? = tx.fluxNode else { return false }
+        let message = FluxNodeTransactions.confirmMessage(collateral: c.collateral, updateType: c.updateType, sigTime: c.sigTime)
+        let bench = FluxNodeTransactions.benchmarkMessage(sig: c.sig, benchmarkTier: c.benchmarkTier,
+                                                          benchmarkSigTime: c.benchmarkSigTime, ip: c.ip)
+        let op = PublicKey.recover(compactSignature65: c.sig, digest32: MessageSigner.digest(Array(message.utf8)))
+        let bk = PublicKey.recover(compactSignature65: c.benchmarkSig, digest32: MessageSigner.digest(bench))
+        valid = valid && op.map { Hashing.hash160($0.bytes) } == Hashing.hash160(key)
+            && bk.map { Hashing.hash160($0.bytes) } == benchmarkID
+    }
+    return valid
 }
 
 // MARK: Folders and nodes
@@ -487,6 +517,7 @@ func runFluxNodesBenchmarks() {
     let environment = ProcessInfo.processInfo.environment
     let counts = environment[countsVariable].map { $0.split(separator: ",").compactMap { Int($0) } } ?? [10_000, 50_000]
     let rounds = environment[roundsVariable].flatMap { Int($0) } ?? 3
+    let kinds = environment[scenariosVariable].map { $0.split(separator: ",").map(String.init) } ?? ["few", "steady"]
     guard FileManager.default.fileExists(atPath: pluginPath()) else {
         print("build the plugin first: swift build -c release --product FluxPluginFluxNodes (looked for \(pluginPath()))")
         return
@@ -509,7 +540,7 @@ func runFluxNodesBenchmarks() {
     var rows: [[String]] = []
     var notes: [String] = []
     for nodes in counts {
-        for steady in [false, true] {
+        for steady in [false, true] where kinds.contains(steady ? "steady" : "few") {
             let scenario = FluxNodesScenario(nodes: nodes, steady: steady)
             var prepared: PreparedScenario?
             let prepareSeconds = Timer.nanoseconds { prepared = prepare(scenario, base: &base, params: params, keys: keys) } / 1e9
@@ -541,11 +572,12 @@ func runFluxNodesBenchmarks() {
             let a = perBlock(median(plain)), b = perBlock(median(with)), c = perBlock(median(inPlugin))
             rows.append([fixed(Double(nodes), 0), scenario.label, "\(p.confirmsPerBlock)", fixed(Double(p.blockBytes) / 1e3, 1),
                          fixed(a, 2), fixed(b, 2), fixed(b / a, 2) + "×", fixed(b - a, 2), fixed(c, 2),
-                         fixed(p.modelMillisecondsPerBlock, 2)])
+                         fixed(p.modelMillisecondsPerBlock, 2), fixed(p.signatureMillisecondsPerBlock, 2)])
         }
     }
     printTable(["nodes", "blocks", "CONFIRMs per block", "kB per block", "without plugin ms/block", "with plugin ms/block",
-                "ratio", "added ms/block", "in plugin callbacks ms/block", "model ledger alone ms/block"], rows)
+                "ratio", "added ms/block", "in plugin callbacks ms/block", "model ledger alone ms/block",
+                "CONFIRM signatures alone ms/block"], rows)
     print("")
     for note in notes { print("- \(note)") }
 }
