@@ -19,6 +19,17 @@ extension BenchmarkGroup {
         run: runFluxNodesBenchmarks)
 }
 
+// How the list is prepared (the fastest honest way): the model's `FluxNodeLedger` — the same code the plugin runs —
+// connects synthetic START/CONFIRM blocks (real signatures, keys reused from small pools, every collateral outpoint
+// distinct) on an `InMemoryFluxNodeStore`. The resulting entries are written into the plugin's namespace
+// ("plugin.fluxnodes") of a chain folder whose real chain (ChainBuilder blocks, connected by a `Node` without
+// plugins) ends at the height the synthetic history ends at, together with the plugin's collateral-coin index (key
+// prefix 0xF0, as `CollateralCoins` writes it) and the host's plugin cursor (height ‖ hash of that tip), so that
+// the node neither replays the chain into the plugin nor finds it behind. The synthetic blocks themselves are not in
+// the chain, and the collateral coins exist only in the plugin's index (the node's UTXO set does not hold them):
+// nothing in the timed blocks reads either. The first timed run with the plugin checks that the plugin's list ends
+// equal, entry for entry, to the model's after the same blocks.
+
 // MARK: Workload
 
 /// Height of the prepared tip: the list is as of this block, the timed blocks follow it.
@@ -46,7 +57,7 @@ private let roundsVariable = "FLUX_BENCH_FLUXNODES_ROUNDS"
 private let scenariosVariable = "FLUX_BENCH_FLUXNODES_SCENARIOS"
 /// Regtest upgrades: v4 transactions (Acadia), FluxNode transactions (Kamata), payouts doubled (Flux), the
 /// Halving era's confirm expiry (160 blocks) and update distance (120). PoN stays off (PoW blocks).
-private let upgrades: [(NetworkUpgrade, String)] = [(.acadia, "acadia"), (.kamata, "kamata"), (.flux, "flux"), (.halving, "halving")]
+private let upgrades: [NetworkUpgrade] = [.acadia, .kamata, .flux, .halving]
 
 /// One measured configuration: list size and whether every node re-confirms on schedule.
 private struct FluxNodesScenario {
@@ -54,7 +65,6 @@ private struct FluxNodesScenario {
     let steady: Bool
     /// Blocks over which the prepared list's confirmations are spread.
     var window: Int { steady ? updateInterval : quietWindow }
-    var updatesPerBlock: Int { steady ? nodes / updateInterval : 0 }
     var label: String { steady ? "steady state" : "few confirms" }
 }
 
@@ -140,14 +150,14 @@ private final class WorkBox<T>: @unchecked Sendable {
 
 private func chainParameters() -> ChainParameters {
     do {
-        return try ChainParameters.regtest(upgradeOverrides: upgrades.map { UpgradeOverride(upgrade: $0.0, height: 1) })
+        return try ChainParameters.regtest(upgradeOverrides: upgrades.map { UpgradeOverride(upgrade: $0, height: 1) })
     } catch {
         fatalError("fluxnodes benchmark: regtest parameters: \(error)")
     }
 }
 
 private func modelNetwork(_ keys: NodeKeys) -> FluxNodeNetwork {
-    FluxNodeNetwork.regtest(upgrades: Dictionary(uniqueKeysWithValues: upgrades.map { ($0.1, 1) }),
+    FluxNodeNetwork.regtest(upgrades: Dictionary(uniqueKeysWithValues: upgrades.map { ($0.optionName ?? $0.name, 1) }),
                             benchmarkKeyOverride: keys.benchmarkPublic)
 }
 
@@ -358,18 +368,23 @@ private func scratchFolder(_ what: String) -> URL {
 /// The node's arguments for a data folder (no listening, no peers).
 private func nodeArguments(_ folder: URL) -> [String] {
     ["-regtest", "-datadir=\(folder.path)", "-listen=0", "-port=0", "-rpcport=0", "-bind=127.0.0.1"]
-        + upgrades.map { "-upgradeheight=\($0.1):1" }
+        + upgrades.map { "-upgradeheight=\($0.optionName ?? $0.name):1" }
 }
 
 private func makeNode(_ folder: URL) -> Node {
     var logger = Logger(label: "flux-bench")
     logger.logLevel = .error
+    let node: Node
     do {
-        return try Node(configuration: try NodeConfiguration(options: try NodeOptions(arguments: nodeArguments(folder))),
+        node = try Node(configuration: try NodeConfiguration(options: try NodeOptions(arguments: nodeArguments(folder))),
                         logger: logger)
     } catch {
         fatalError("fluxnodes benchmark: node in \(folder.path): \(error)")
     }
+    for u in upgrades where node.params.upgrades.activationHeight(of: u) != 1 {
+        fatalError("fluxnodes benchmark: the node does not activate \(u.name) at height 1")
+    }
+    return node
 }
 
 /// Runs an async body to completion from synchronous code.
