@@ -130,6 +130,7 @@ let package = Package(
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",
                                          "FluxStorage", "CRocksDB", "FluxChain", "FluxChainFixtures", "FluxScript", "FluxNode", "FluxOptions", "FluxPluginHost",
+                                         "FluxNodeModel",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Core/flux-bench", swiftSettings: strict),
 

@@ -47,6 +47,8 @@ public final class PluginInstance: @unchecked Sendable {
         public var dropped = 0
         /// The last fault's message.
         public var lastFault: String?
+        /// Wall-clock nanoseconds spent inside the plugin's callbacks (including the host services they call).
+        public var nanoseconds: UInt64 = 0
     }
 
     /// The counters so far.
@@ -382,6 +384,8 @@ public final class PluginInstance: @unchecked Sendable {
         }
         count { c in
             c.calls += 1
+            c.nanoseconds &+= UInt64(elapsed.components.seconds) &* 1_000_000_000
+                &+ UInt64(elapsed.components.attoseconds / 1_000_000_000)
             if case let .fault(m) = outcome {
                 c.faults += 1
                 c.lastFault = m
