@@ -52,7 +52,14 @@ public struct FluxNodeLedger: Sendable {
     public let network: FluxNodeNetwork
 
     /// Creates a ledger for `network`.
-    public init(network: FluxNodeNetwork) { self.network = network }
+    /// Successful signature checks to reuse (the plugin shares one between mempool and block checks); nil checks
+    /// every signature every time.
+    public let signatureCache: FluxNodeSignatureCache?
+
+    public init(network: FluxNodeNetwork, signatureCache: FluxNodeSignatureCache? = nil) {
+        self.network = network
+        self.signatureCache = signatureCache
+    }
 
     /// Looks up a coin as of the parent block: value, height of the block that created it, output script.
     public typealias CoinLookup = (OutPoint) throws -> (value: Int64, height: Int, script: [UInt8])?
@@ -216,6 +223,16 @@ public struct FluxNodeLedger: Sendable {
         return Hashing.hash160(recovered.bytes) == Hashing.hash160(cpubkey(key))
     }
 
+    /// ``verifyMessage(_:signature:key:)`` through ``signatureCache`` when there is one.
+    func verifyMessage(_ message: [UInt8], signature: [UInt8], key: [UInt8]) -> Bool {
+        guard let cache = signatureCache else { return Self.verifyMessage(message, signature: signature, key: key) }
+        let entry = FluxNodeSignatureCache.entry(message, signature, key)
+        if cache.contains(entry) { return true }
+        guard Self.verifyMessage(message, signature: signature, key: key) else { return false }
+        cache.insert(entry)
+        return true
+    }
+
     /// The public keys of a standard bare multisig script `OP_m <keys> OP_n OP_CHECKMULTISIG`, or nil.
     public static func multisigKeys(_ script: [UInt8]) -> (required: Int, keys: [[UInt8]])? {
         guard let ops = Script(script).operations, ops.count >= 4 else { return nil }
@@ -340,7 +357,7 @@ public struct FluxNodeLedger: Sendable {
             who = "the collateral key"
         }
         let message = Array(FluxNodeTransactions.startMessage(txid: tx.txid).utf8)
-        guard signers.contains(where: { Self.verifyMessage(message, signature: s.sig, key: $0) }) else {
+        guard signers.contains(where: { verifyMessage(message, signature: s.sig, key: $0) }) else {
             throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
                                     "START for \(c): the signature over txid \(tx.txid) is not by \(who)")
         }
@@ -475,14 +492,14 @@ public struct FluxNodeLedger: Sendable {
         let c = cf.collateral
         if let record {
             let message = FluxNodeTransactions.confirmMessage(collateral: c, updateType: cf.updateType, sigTime: cf.sigTime)
-            guard Self.verifyMessage(Array(message.utf8), signature: cf.sig, key: record.operatorPubKey) else {
+            guard verifyMessage(Array(message.utf8), signature: cf.sig, key: record.operatorPubKey) else {
                 throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
                                         "CONFIRM for \(c): the signature is not by the node's operator key")
             }
         }
         let benchMessage = FluxNodeTransactions.benchmarkMessage(sig: cf.sig, benchmarkTier: cf.benchmarkTier,
                                                                  benchmarkSigTime: cf.benchmarkSigTime, ip: cf.ip)
-        guard Self.verifyMessage(benchMessage, signature: cf.benchmarkSig, key: network.benchmarkKey(at: cf.benchmarkSigTime)) else {
+        guard verifyMessage(benchMessage, signature: cf.benchmarkSig, key: network.benchmarkKey(at: cf.benchmarkSigTime)) else {
             throw FluxNodeRejection("bad-txns-fluxnode-tx-invalid-signature",
                                     "CONFIRM for \(c): the benchmark signature is not by the benchmark key in force at \(cf.benchmarkSigTime)")
         }

@@ -54,7 +54,7 @@ public final class FluxNodesPlugin: FluxPlugin {
         }
         net.benchmarkKeyOverride = self.configuration.benchmarkPublicKey
         network = net
-        ledger = FluxNodeLedger(network: net)
+        ledger = FluxNodeLedger(network: net, signatureCache: FluxNodeSignatureCache())
         prefixes = Self.prefixes(net.kind)
         for (name, help) in Self.methods { try host.registerRPC(name, help: help) }
         if self.configuration.operatorKey != nil {
