@@ -198,6 +198,35 @@ enum PluginHostTable {
                 return FLUX_ERR_FAILED
             }
         }
+        t.kv_scan = { host, txn, prefix, from, maxEntries, sink, context in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            let prefixBytes = PluginHostTable.bytes(prefix)
+            let fromBytes = PluginHostTable.bytes(from)
+            guard prefixBytes.count <= PluginHostTable.maxKey, fromBytes.count <= PluginHostTable.maxKey,
+                  (1...PluginHostTable.maxScanEntries).contains(Int(maxEntries)) else {
+                return FLUX_ERR_LIMIT
+            }
+            guard prefixBytes.first != 0 else { return FLUX_ERR_INVALID_ARGUMENT }   // the host's keys
+            let t = PluginHostTable.transaction(txn)
+            if let t, !t.isOpen { return FLUX_ERR_STATE }
+            do throws(PluginStoreError) {
+                let entries = try PluginHostTable.scan(p, t, prefix: prefixBytes, from: fromBytes, limit: Int(maxEntries))
+                guard !entries.isEmpty else { return FLUX_OK }
+                var record: [UInt8] = []
+                record.reserveCapacity(entries.reduce(0) { $0 + 8 + $1.key.count + $1.value.count })
+                for (key, value) in entries {
+                    withUnsafeBytes(of: UInt32(key.count).littleEndian) { record += $0 }
+                    record += key
+                    withUnsafeBytes(of: UInt32(value.count).littleEndian) { record += $0 }
+                    record += value
+                }
+                PluginHostTable.deliver(record, sink, context)
+                return FLUX_OK
+            } catch {
+                p.logger.error("plugin store scan failed: \(error)")
+                return FLUX_ERR_FAILED
+            }
+        }
         t.wallet_sign_compact = { host, keyID, digest, sink, context in
             guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
             let id = Array(UnsafeBufferPointer(start: keyID, count: 20))
@@ -230,6 +259,36 @@ enum PluginHostTable {
         guard let txn, let staged = txn.firstStagedPut(prefix: prefix, from: lower) else { return committed }
         if let committed, committed.key.lexicographicallyPrecedes(staged.key) { return committed }
         return staged
+    }
+
+    /// The most entries one `kv_scan` returns.
+    static let maxScanEntries = 4_096
+
+    /// `kv_scan`: up to `limit` entries in key order from the first key ≥ `from` under `prefix`, seen through `txn`
+    /// as ``seek(_:_:prefix:from:)`` sees them, read with one iterator.
+    static func scan(_ p: PluginInstance, _ txn: PluginKVTransaction?, prefix: [UInt8], from: [UInt8], limit: Int)
+        throws(PluginStoreError) -> [(key: [UInt8], value: [UInt8])] {
+        var lower = prefix.lexicographicallyPrecedes(from) ? from : prefix
+        if lower.lexicographicallyPrecedes([1]) { lower = [1] }   // skips every key starting with 0x00
+        var committed: [(key: [UInt8], value: [UInt8])] = []
+        try p.services.scanStored(namespace: namespace(p.name), prefix: prefix, from: lower) { key, value in
+            if key.first == 0 { return true }
+            if let txn, txn.hasStaged(key) { return true }   // deleted, or replaced by a staged put merged below
+            committed.append((key, value))
+            return committed.count < limit
+        }
+        guard let txn else { return committed }
+        let staged = txn.stagedPuts(prefix: prefix, from: lower, limit: limit)
+        var merged: [(key: [UInt8], value: [UInt8])] = []
+        var i = 0, j = 0
+        while merged.count < limit && (i < committed.count || j < staged.count) {
+            if j == staged.count || (i < committed.count && committed[i].key.lexicographicallyPrecedes(staged[j].key)) {
+                merged.append(committed[i]); i += 1
+            } else {
+                merged.append(staged[j]); j += 1
+            }
+        }
+        return merged
     }
 
     /// A put (value) or delete (nil): staged in the block's transaction, or committed at once without one.

@@ -37,6 +37,17 @@ public final class PluginKVTransaction: @unchecked Sendable {
         return best
     }
 
+    /// The staged puts under `prefix` at or after `from`, in key order, at most `limit`.
+    public func stagedPuts(prefix: [UInt8], from: [UInt8], limit: Int) -> [(key: [UInt8], value: [UInt8])] {
+        var found: [(key: [UInt8], value: [UInt8])] = []
+        for (key, staged) in overlay {
+            guard let value = staged, key.starts(with: prefix), !key.lexicographicallyPrecedes(from) else { continue }
+            found.append((key, value))
+        }
+        found.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        return Array(found.prefix(limit))
+    }
+
     /// Stages a put (`value`) or a delete (nil).
     public func set(_ key: [UInt8], _ value: [UInt8]?) {
         overlay[key] = .some(value)

@@ -146,6 +146,39 @@ public struct PluginHost: @unchecked Sendable {
         return (Array(b[4..<(4 + length)]), Array(b[(4 + length)...]))
     }
 
+    /// (ABI 1.1) Up to `limit` (1…4,096) entries in key order from the first key ≥ `from` under `prefix`, in one
+    /// host call: what repeated ``seek(prefix:from:in:)`` calls would return. Empty when there are none.
+    public func scan(prefix: [UInt8], from: [UInt8] = [], limit: Int, in transaction: KVTransaction? = nil)
+        throws(PluginError) -> [(key: [UInt8], value: [UInt8])] {
+        guard hasEntry(\.kv_scan), let f = api.pointee.kv_scan else { throw .unsupported("kv_scan") }
+        guard (1...4_096).contains(limit) else { throw .limit("kv_scan: limit \(limit) is not 1…4096") }
+        let sink = ByteSink()
+        let status = try PluginBytes.with(prefix) { (p) throws(PluginError) in
+            try PluginBytes.with(from) { (k) throws(PluginError) in
+                f(handle, transaction?.handle, p, k, UInt32(limit), ByteSink.callback, sink.context)
+            }
+        }
+        try check(status, "kv_scan")
+        let b = sink.bytes
+        var entries: [(key: [UInt8], value: [UInt8])] = []
+        var i = 0
+        func length(at offset: Int) -> Int {
+            Int(b[offset..<(offset + 4)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        }
+        while i < b.count {
+            guard i + 4 <= b.count else { throw .failed("kv_scan: truncated record from the host") }
+            let keyLength = length(at: i)
+            guard i + 4 + keyLength + 4 <= b.count else { throw .failed("kv_scan: truncated key from the host") }
+            let key = Array(b[(i + 4)..<(i + 4 + keyLength)])
+            let valueLength = length(at: i + 4 + keyLength)
+            let start = i + 8 + keyLength
+            guard start + valueLength <= b.count else { throw .failed("kv_scan: truncated value from the host") }
+            entries.append((key, Array(b[start..<(start + valueLength)])))
+            i = start + valueLength
+        }
+        return entries
+    }
+
     // MARK: Chain parameters and wallet (ABI 1.1)
 
     /// The chain's parameters as UTF-8 JSON text (network, genesis, spacings, upgrades: see `flux_plugin.h`).

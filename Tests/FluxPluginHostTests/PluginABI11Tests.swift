@@ -54,6 +54,35 @@ import Testing
         return 0;
     }
 
+    /* Checks scan(prefix, from, max) → "k=v,k=v" (or `status` when non-zero). */
+    static int scan_check(int n, flux_kv_txn *t, flux_bytes prefix, flux_bytes from, uint32_t max, const char *expect,
+                          flux_status status, flux_buffer *m) {
+        record r; r.n = 0;
+        flux_status s = A->kv_scan(H, t, prefix, from, max, sink, &r);
+        char why[300];
+        if (status) {
+            if (s == status) return 0;
+            snprintf(why, sizeof why, "scan %d: status %d, expected %d", n, (int)s, (int)status);
+            *m = message(why); return 1;
+        }
+        char got[256]; size_t g = 0; uint64_t i = 0;
+        while (i + 4 <= r.n && g < 200) {
+            uint32_t kl = (uint32_t)r.b[i] | (uint32_t)r.b[i + 1] << 8 | (uint32_t)r.b[i + 2] << 16 | (uint32_t)r.b[i + 3] << 24;
+            i += 4; if (i + kl + 4 > r.n) break;
+            if (g) got[g++] = ',';
+            memcpy(got + g, r.b + i, kl); g += kl; i += kl; got[g++] = '=';
+            uint32_t vl = (uint32_t)r.b[i] | (uint32_t)r.b[i + 1] << 8 | (uint32_t)r.b[i + 2] << 16 | (uint32_t)r.b[i + 3] << 24;
+            i += 4; if (i + vl > r.n) break;
+            memcpy(got + g, r.b + i, vl); g += vl; i += vl;
+        }
+        got[g] = 0;
+        if (s != FLUX_OK || i != r.n || strcmp(got, expect) != 0) {
+            snprintf(why, sizeof why, "scan %d: status %d, got \"%s\", expected \"%s\"", n, (int)s, got, expect);
+            *m = message(why); return 1;
+        }
+        return 0;
+    }
+
     static flux_status on_load(const flux_host_api *api, flux_host *host, flux_bytes config, flux_plugin **out,
                                flux_buffer *msg) {
         (void)config; (void)out; (void)msg; A = api; H = host; return FLUX_OK;
@@ -80,6 +109,16 @@ import Testing
             || check(10, NULL, text("a"), text("a2"), "a3", "v3", 0, m)    /* without the txn: committed data */
             || check(11, NULL, text("a"), none, "a1", "v1", 0, m)
             || check(12, t, bytes("\0", 1), none, NULL, NULL, FLUX_ERR_INVALID_ARGUMENT, m);
+        if (!bad && FLUX_HAS(A, flux_host_api, kv_scan) && A->kv_scan) {
+            bad = scan_check(1, t, text("a"), none, 10, "a1=n1,a2=s2", 0, m)      /* staged puts merged, a3 hidden */
+                || scan_check(2, t, none, none, 10, "a1=n1,a2=s2,b1=w1", 0, m)    /* across prefixes, no host keys */
+                || scan_check(3, t, none, none, 2, "a1=n1,a2=s2", 0, m)           /* at most max entries */
+                || scan_check(4, t, none, text("a2"), 10, "a2=s2,b1=w1", 0, m)    /* from a staged key */
+                || scan_check(5, NULL, text("a"), none, 10, "a1=v1,a3=v3", 0, m)  /* committed data only */
+                || scan_check(6, t, text("c"), none, 10, "", 0, m)                /* nothing: OK, no entries */
+                || scan_check(7, t, text("a"), none, 0, "", FLUX_ERR_LIMIT, m)
+                || scan_check(8, t, text("a"), none, 5000, "", FLUX_ERR_LIMIT, m);
+        }
         return bad ? FLUX_ERR_FAILED : FLUX_OK;
     }
 

@@ -191,13 +191,21 @@ public struct FluxNodeLedger: Sendable {
     func collaterals(under prefix: [UInt8], _ store: any FluxNodeStore,
                      while continueWhile: ([UInt8]) -> Bool = { _ in true }) throws(FluxNodeRejection) -> [OutPoint] {
         try Self.wrap { () throws(FluxNodeStoreError) -> [OutPoint] in
+            // Batches that grow from 16 to 1,024 keys: short walks (the expiry and deadline scans usually stop after
+            // a few keys) read little, long ones (RPC lists) make few store calls.
             var out: [OutPoint] = []
             var from = prefix
-            while let e = try store.seek(prefix: prefix, from: from), continueWhile(e.key) {
-                out.append(Self.outpoint(fromKeySuffix: e.key))
-                from = e.key + [0]
+            var batch = 16
+            while true {
+                let entries = try store.scan(prefix: prefix, from: from, limit: batch)
+                for e in entries {
+                    guard continueWhile(e.key) else { return out }
+                    out.append(Self.outpoint(fromKeySuffix: e.key))
+                }
+                guard entries.count == batch, let last = entries.last else { return out }
+                from = last.key + [0]
+                batch = min(batch * 2, 1_024)
             }
-            return out
         }
     }
 

@@ -10,6 +10,21 @@ public protocol FluxNodeStore: AnyObject {
     func delete(_ key: [UInt8]) throws(FluxNodeStoreError)
     /// The first entry whose key starts with `prefix` and is >= `from` (`from` itself starts with `prefix`), or nil.
     func seek(prefix: [UInt8], from: [UInt8]) throws(FluxNodeStoreError) -> (key: [UInt8], value: [UInt8])?
+    /// Up to `limit` entries in key order from the first key >= `from` under `prefix`: what repeated seeks would
+    /// return. Stores with a cheaper bulk read (the plugin's host store) implement it; the default seeks.
+    func scan(prefix: [UInt8], from: [UInt8], limit: Int) throws(FluxNodeStoreError) -> [(key: [UInt8], value: [UInt8])]
+}
+
+extension FluxNodeStore {
+    public func scan(prefix: [UInt8], from: [UInt8], limit: Int) throws(FluxNodeStoreError) -> [(key: [UInt8], value: [UInt8])] {
+        var out: [(key: [UInt8], value: [UInt8])] = []
+        var cursor = from
+        while out.count < limit, let e = try seek(prefix: prefix, from: cursor) {
+            out.append(e)
+            cursor = e.key + [0]
+        }
+        return out
+    }
 }
 
 /// A failure of the storage behind a ``FluxNodeStore``.

@@ -34,16 +34,27 @@ final class HostFluxNodeStore: FluxNodeStore {
             throw FluxNodeStoreError("kv_seek: \(error)")
         }
     }
+
+    func scan(prefix: [UInt8], from: [UInt8], limit: Int) throws(FluxNodeStoreError) -> [(key: [UInt8], value: [UInt8])] {
+        do { return try host.scan(prefix: prefix, from: from, limit: min(max(limit, 1), 4_096), in: transaction) } catch {
+            throw FluxNodeStoreError("kv_scan: \(error)")
+        }
+    }
 }
 
 /// A scratch layer over another store: writes stay in memory (so a block can be judged without committing
-/// anything) and can be replayed into a real transaction afterwards.
+/// anything) and can be replayed into a real transaction afterwards. Reads merge the staged writes with the base:
+/// staged puts shadow it, staged deletes hide it. The staged keys are kept sorted, and the base is read in batches,
+/// so skipping a run of keys deleted in this block costs one base read, not one per key.
 final class OverlayFluxNodeStore: FluxNodeStore {
     let base: any FluxNodeStore
-    /// Key → value, or nil for a delete; kept sorted on demand for seeks.
+    /// Key → value, or nil for a delete.
     private(set) var staged: [[UInt8]: [UInt8]?] = [:]
     /// Writes in order, for replaying.
     private(set) var log: [(key: [UInt8], value: [UInt8]?)] = []
+    /// The staged keys in byte order (sorted on demand).
+    private var sortedKeys: [[UInt8]] = []
+    private var sorted = true
 
     init(base: any FluxNodeStore) { self.base = base }
 
@@ -52,39 +63,62 @@ final class OverlayFluxNodeStore: FluxNodeStore {
         return try base.get(key)
     }
 
-    func put(_ key: [UInt8], _ value: [UInt8]) throws(FluxNodeStoreError) {
+    func put(_ key: [UInt8], _ value: [UInt8]) throws(FluxNodeStoreError) { stage(key, value) }
+
+    func delete(_ key: [UInt8]) throws(FluxNodeStoreError) { stage(key, nil) }
+
+    private func stage(_ key: [UInt8], _ value: [UInt8]?) {
+        if staged.index(forKey: key) == nil {
+            sortedKeys.append(key)
+            sorted = false
+        }
         staged[key] = .some(value)
         log.append((key, value))
     }
 
-    func delete(_ key: [UInt8]) throws(FluxNodeStoreError) {
-        staged[key] = .some(nil)
-        log.append((key, nil))
+    func seek(prefix: [UInt8], from: [UInt8]) throws(FluxNodeStoreError) -> (key: [UInt8], value: [UInt8])? {
+        try scan(prefix: prefix, from: from, limit: 1).first
     }
 
-    /// The first staged-or-base entry at or after `from` under `prefix`: staged puts shadow the base, staged
-    /// deletes hide it.
-    func seek(prefix: [UInt8], from: [UInt8]) throws(FluxNodeStoreError) -> (key: [UInt8], value: [UInt8])? {
-        var cursor = from.isEmpty ? prefix : from
-        while true {
-            let fromBase = try base.seek(prefix: prefix, from: cursor)
-            // The smallest staged put at or after the cursor under the prefix.
-            var best: (key: [UInt8], value: [UInt8])?
-            for (key, value) in staged {
-                guard let value, key.starts(with: prefix), !Self.less(key, cursor) else { continue }
-                if best == nil || Self.less(key, best!.key) { best = (key, value) }
-            }
-            if let b = fromBase {
-                if let s = best, !Self.less(b.key, s.key) { return s }
-                if let override = staged[b.key] {
-                    if let value = override { return (b.key, value) }
-                    cursor = b.key + [0]   // deleted in the overlay: look past it
-                    continue
-                }
-                return b
-            }
-            return best
+    func scan(prefix: [UInt8], from: [UInt8], limit: Int) throws(FluxNodeStoreError) -> [(key: [UInt8], value: [UInt8])] {
+        let lower = Self.less(from, prefix) ? prefix : from
+        // Staged puts at or after `lower` under the prefix, in order.
+        if !sorted {
+            sortedKeys.sort(by: Self.less)
+            sorted = true
         }
+        var low = 0, high = sortedKeys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Self.less(sortedKeys[mid], lower) { low = mid + 1 } else { high = mid }
+        }
+        var puts: [(key: [UInt8], value: [UInt8])] = []
+        var i = low
+        while i < sortedKeys.count, puts.count < limit, sortedKeys[i].starts(with: prefix) {
+            if case let .some(.some(value)) = staged[sortedKeys[i]] { puts.append((sortedKeys[i], value)) }
+            i += 1
+        }
+        // Base entries not overridden by a staged write, read in batches of at least 32.
+        var kept: [(key: [UInt8], value: [UInt8])] = []
+        var cursor = lower
+        let batch = max(limit, 32)
+        while kept.count < limit {
+            let entries = try base.scan(prefix: prefix, from: cursor, limit: batch)
+            for e in entries where staged[e.key] == nil { kept.append(e) }
+            guard entries.count == batch, let last = entries.last else { break }
+            cursor = last.key + [0]
+        }
+        // Merge the two ordered lists.
+        var merged: [(key: [UInt8], value: [UInt8])] = []
+        var a = 0, b = 0
+        while merged.count < limit && (a < kept.count || b < puts.count) {
+            if b == puts.count || (a < kept.count && Self.less(kept[a].key, puts[b].key)) {
+                merged.append(kept[a]); a += 1
+            } else {
+                merged.append(puts[b]); b += 1
+            }
+        }
+        return merged
     }
 
     /// Replays the staged writes into `store` in order.

@@ -309,6 +309,15 @@ typedef struct flux_host_api {
     flux_status (*FLUX_NULLABLE wallet_sign_compact)(flux_host *FLUX_NONNULL host, const uint8_t *FLUX_NONNULL key_id /* 20 */,
                                                      const uint8_t *FLUX_NONNULL digest /* 32 */, flux_sink FLUX_NONNULL sink,
                                                      void *FLUX_NULLABLE context);
+    /**
+     * Ordered reads in bulk: the entries kv_seek would return one after another, from the first key ≥ `from` under
+     * `prefix`, at most `max_entries` (1 to 4,096) of them, in one call. The sink is called once with, per entry,
+     * LE32 key length ‖ key ‖ LE32 value length ‖ value, in key order; not at all when there is none (FLUX_OK).
+     * The same txn semantics as kv_seek. FLUX_ERR_LIMIT when max_entries is 0 or above 4,096.
+     */
+    flux_status (*FLUX_NULLABLE kv_scan)(flux_host *FLUX_NONNULL host, flux_kv_txn *FLUX_NULLABLE txn, flux_bytes prefix,
+                                         flux_bytes from, uint32_t max_entries, flux_sink FLUX_NONNULL sink,
+                                         void *FLUX_NULLABLE context);
 } flux_host_api;
 
 /* ---- Plugin callbacks (in the descriptor) ------------------------------------------------------------------ */
