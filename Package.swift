@@ -182,7 +182,7 @@ let package = Package(
         .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", "FluxChainFixtures", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxPluginHostTests", swiftSettings: strict),
         .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
-                                                         "FluxConsensus", "FluxPrimitives", "FluxTestSupport", "FluxMining", "FluxScript", "FluxNodeModel", "fluxd", "flux-cli"],
+                                                         "FluxConsensus", "FluxPrimitives", "FluxStorage", "FluxTestSupport", "FluxMining", "FluxScript", "FluxNodeModel", "fluxd", "flux-cli"],
                     path: "Tests/FluxNodeTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -43,9 +43,12 @@ final class PluginChainJudge: ConsensusJudge, @unchecked Sendable {
     /// record (the previous value of each key) and the plugin's new cursor. Applied by `put` (nil deletes).
     static func commitWrites(of transaction: PluginKVTransaction, height: Int, hash: Hash256, store: ChainStore,
                              put: (_ key: [UInt8], _ value: [UInt8]?) -> Void) throws(StorageError) {
+        let writes = transaction.finalWrites
+        let previous = try store.pluginValues(namespace: transaction.namespace, keys: writes.map(\.key))
         var undo: [(key: [UInt8], value: [UInt8]?)] = []
-        for (key, value) in transaction.finalWrites {
-            undo.append((key, try store.pluginValue(namespace: transaction.namespace, key: key)))
+        undo.reserveCapacity(writes.count)
+        for (index, (key, value)) in writes.enumerated() {
+            undo.append((key, previous[index]))
             put(key, value)
         }
         put(undoKey(hash), PluginUndoRecord.encode(undo))

@@ -131,6 +131,13 @@ public final class ChainStore: @unchecked Sendable {
         try database.get(.plugins, StorageKey.pluginPrefix(namespace) + key)
     }
 
+    /// The values of `keys` in a plugin's namespace, in the order of `keys` (nil where there is none), read with
+    /// one multi-get.
+    public func pluginValues(namespace: String, keys: [[UInt8]]) throws(StorageError) -> [[UInt8]?] {
+        let prefix = StorageKey.pluginPrefix(namespace)
+        return try database.multiGet(.plugins, keys.map { prefix + $0 })
+    }
+
     /// Calls `body` with each key (without the namespace) and value of the namespace whose key starts with
     /// `prefix`, in key order, until it returns false. Other namespaces are never visible, whatever their names.
     /// With `from`, the scan starts at the first such key ≥ `from` (a seek; bytes compare unsigned).

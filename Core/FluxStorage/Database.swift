@@ -191,6 +191,52 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// The values stored under `keys` in `cf`, in the order of `keys` (nil where there is none): one RocksDB
+    /// `MultiGet`, which reads keys that share a data block once and sees one consistent snapshot. Cheaper than
+    /// a `get` per key from a few dozen keys on.
+    public func multiGet(_ cf: ColumnFamily, _ keys: [[UInt8]]) throws(StorageError) -> [[UInt8]?] {
+        if keys.isEmpty { return [] }
+        return try withOpen { (db) throws(StorageError) -> [[UInt8]?] in
+            // One contiguous copy of the keys, so their addresses stay valid for the whole call.
+            let total = keys.reduce(0) { $0 + $1.count }
+            var flat = [UInt8](); flat.reserveCapacity(total)
+            var sizes = [Int](); sizes.reserveCapacity(keys.count)
+            for key in keys { flat.append(contentsOf: key); sizes.append(key.count) }
+            var values = [OpaquePointer?](repeating: nil, count: keys.count)
+            var errors = [UnsafeMutablePointer<CChar>?](repeating: nil, count: keys.count)
+            flat.withUnsafeBytes { raw in
+                let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var pointers = [UnsafePointer<CChar>?](); pointers.reserveCapacity(keys.count)
+                var offset = 0
+                for size in sizes { pointers.append(base.map { UnsafePointer($0 + offset) }); offset += size }
+                pointers.withUnsafeBufferPointer { keyList in
+                    sizes.withUnsafeBufferPointer { sizeList in
+                        values.withUnsafeMutableBufferPointer { valueList in
+                            errors.withUnsafeMutableBufferPointer { errorList in
+                                rocksdb_batched_multi_get_cf(db, readOptions, handles[cf.ordinal], keys.count,
+                                                             keyList.baseAddress, sizeList.baseAddress,
+                                                             valueList.baseAddress, errorList.baseAddress, false)
+                            }
+                        }
+                    }
+                }
+            }
+            defer { for value in values { if let value { rocksdb_pinnableslice_destroy(value) } } }
+            var firstError: String? = nil
+            for case let error? in errors {
+                let message = Self.take(error)
+                if firstError == nil { firstError = message }
+            }
+            if let firstError { throw StorageError("multi-get \(cf.rawValue) of \(keys.count) keys: \(firstError)") }
+            return values.map { (value) -> [UInt8]? in
+                guard let value else { return nil }
+                var length = 0
+                guard let bytes = rocksdb_pinnableslice_value(value, &length) else { return [] }
+                return Array(UnsafeRawBufferPointer(start: bytes, count: length))
+            }
+        }
+    }
+
     /// Applies `batch` atomically. `sync` nil uses `options.syncWrites`; true fsyncs the WAL before returning.
     ///
     /// When `faultInjector` returns an error for the batch, throws it and writes nothing. An empty batch writes

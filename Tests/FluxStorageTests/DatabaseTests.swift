@@ -25,6 +25,33 @@ import Testing
         }
     }
 
+    @Test func multiGetReturnsValuesInKeyOrderWithNilForMissingKeys() throws {
+        try withTemporaryDirectory { path in
+            let db = try Database(path: path, options: testOptions())
+            var batch = WriteBatch()
+            for i in 0..<300 { batch.put(.plugins, [UInt8(i >> 8), UInt8(i & 0xFF)], [UInt8(i & 0xFF), 7]) }
+            batch.put(.plugins, [9, 9], [])                   // an empty value is not a missing one
+            batch.put(.meta, [0, 5], [1])                     // other families are not read
+            try db.write(batch)
+            // Unsorted, with duplicates, missing keys and the empty key.
+            let keys: [[UInt8]] = [[1, 0x2B], [0, 5], [7, 7], [0, 5], [9, 9], [], [0, 0xFF]]
+            let values = try db.multiGet(.plugins, keys)
+            #expect(values.count == keys.count)
+            #expect(values[0] == [0x2B, 7])
+            #expect(values[1] == [5, 7])
+            #expect(values[2] == nil)
+            #expect(values[3] == [5, 7])
+            #expect(values[4] == [])
+            #expect(values[5] == nil)
+            #expect(values[6] == [0xFF, 7])
+            #expect(try db.multiGet(.plugins, []).isEmpty)
+            let many = (0..<300).map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+            #expect(try db.multiGet(.plugins, many) == many.map { try? db.get(.plugins, $0) })
+            db.close()
+            #expect(storageError { _ = try db.multiGet(.plugins, [[1]]) } != nil)
+        }
+    }
+
     @Test func closedDatabaseThrowsAndDeinitCloses() throws {
         try withTemporaryDirectory { path in
             let db = try Database(path: path, options: testOptions())
