@@ -205,7 +205,7 @@ private struct PreparedScenario {
     /// Every entry of the plugin namespace at the prepared tip, without the host's keys.
     let namespaceEntries: [(key: [UInt8], value: [UInt8])]
     let timed: [Block]
-    /// The ledger's entries (prefixes 0x01…0x08) after the timed blocks, as the model computed them.
+    /// The ledger's entries (every prefix below the plugin's 0xF0 collateral index) after the timed blocks, as the model computed them.
     let expectedLedger: [(key: [UInt8], value: [UInt8])]
     let expectedCounts: FluxNodeCounts
     /// Seconds: signing the populate transactions, running the ledger over them, building the timed blocks.
@@ -525,7 +525,7 @@ private func verifyNamespace(_ node: Node, _ p: PreparedScenario) {
     var stored: [(key: [UInt8], value: [UInt8])] = []
     do {
         try node.chain.store.pluginScan(namespace: namespace, prefix: []) { key, value in
-            if let b = key.first, b >= 0x01, b <= 0x08 { stored.append((key, value)) }
+            if let b = key.first, b >= 0x01, b < 0xF0 { stored.append((key, value)) }
             return true
         }
     } catch {

@@ -90,6 +90,31 @@ import Testing
         #expect(try h.ledger.counts(store: h.store).cumulus == 0)
     }
 
+    @Test func expiryWalkStartsAtTheFloorAndSurvivesAWiderWindow() throws {
+        // Flux from 200 widens the window from 60 to 80 blocks; the floor left by earlier blocks stays higher than
+        // the new threshold, and nodes still expire exactly when the wider window says.
+        let h = Harness(upgrades: ["kamata": 0, "flux": 200])
+        func floor() throws -> [UInt8]? { try h.store.get([0x09]) }
+        let a = h.newNode(1, value: 1_000 * coin), b = h.newNode(2, value: 1_000 * coin)
+        try h.startAndConfirm([a])  // confirmed at 101
+        try h.mine(to: 161)
+        #expect(try floor() == [0, 0, 0, 101])
+        try h.connect()  // 162: 101 < 102
+        #expect(try h.record(a) == nil)
+        #expect(try floor() == [0, 0, 0, 102])
+        try h.mine(to: 169)
+        try h.startAndConfirm([b])  // confirmed at 171
+        try h.mine(to: 200)  // 200: threshold 120, below the floor 139 the block before left
+        #expect(try floor() == [0, 0, 0, 139])
+        try h.mine(to: 251)  // the old window would have expired b at 232
+        #expect(try h.record(b)?.status == .confirmed)
+        try h.connect()  // 252: 171 < 172
+        #expect(try h.record(b) == nil)
+        #expect(try floor() == [0, 0, 0, 172])
+        // A node confirmed below the floor cannot exist: every confirm is at the block's height.
+        #expect(try h.ledger.counts(store: h.store).cumulus == 0)
+    }
+
     @Test func expiryWindowsByEra() {
         let n = FluxNodeNetwork.mainnet
         #expect(n.confirmExpiration(at: 835_553) == 60 && n.confirmExpiration(at: 835_554) == 80)

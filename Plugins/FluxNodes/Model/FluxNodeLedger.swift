@@ -18,6 +18,7 @@ import FluxScript
 /// | `0x06` | `06 ‖ BE64 collateral value ‖ outpoint` | empty | CONFIRMED nodes (collateral-amount transition) |
 /// | `0x07` | `07 ‖ outpoint` | concatenated 33-byte keys | delegate keys set by a PoN START (kept when the node leaves) |
 /// | `0x08` | `08` | 5 × BE32: confirmed Cumulus, Nimbus, Stratus; started; dos | counters |
+/// | `0x09` | `09` | BE32 height | expiry floor: no `0x05` key has a lower height (absent: 0) |
 ///
 /// In the payment index `height` is `lastPaidHeight` if the node was ever paid, else `confirmedHeight`, and `paid`
 /// is 0 for never-paid nodes and 1 otherwise. Byte order of these keys is exactly fluxd's
@@ -75,6 +76,7 @@ public struct FluxNodeLedger: Sendable {
         static let collateralValue: UInt8 = 0x06
         static let delegates: UInt8 = 0x07
         static let counts: UInt8 = 0x08
+        static let expiryFloor: UInt8 = 0x09
     }
 
     static func be32(_ v: Int) -> [UInt8] {
@@ -188,13 +190,13 @@ public struct FluxNodeLedger: Sendable {
     }
 
     /// Every key under `prefix` in order, as collaterals, stopping when `continueWhile` says so.
-    func collaterals(under prefix: [UInt8], _ store: any FluxNodeStore,
+    func collaterals(under prefix: [UInt8], from start: [UInt8]? = nil, _ store: any FluxNodeStore,
                      while continueWhile: ([UInt8]) -> Bool = { _ in true }) throws(FluxNodeRejection) -> [OutPoint] {
         try Self.wrap { () throws(FluxNodeStoreError) -> [OutPoint] in
             // Batches that grow from 16 to 1,024 keys: short walks (the expiry and deadline scans usually stop after
             // a few keys) read little, long ones (RPC lists) make few store calls.
             var out: [OutPoint] = []
-            var from = prefix
+            var from = start.map { prefix.lexicographicallyPrecedes($0) ? $0 : prefix } ?? prefix
             var batch = 16
             while true {
                 let entries = try store.scan(prefix: prefix, from: from, limit: batch)
@@ -764,8 +766,20 @@ public struct FluxNodeLedger: Sendable {
 
         // Expiry: no confirm since before height − E (nodes confirmed or updated in this block have
         // lastConfirmedHeight = height and stay), then the removals decided on the parent's set.
+        // The walk starts at the floor the previous blocks' expiries left, not at the front of the index: every
+        // re-confirm deletes a key there, and a store that keeps deletions as tombstones (RocksDB) would step over
+        // all of them on every block. Only this block's CONFIRMs write 0x05 keys, at `height` ≥ the floor.
         let expireBelow = height - network.confirmExpiration(at: height)
-        let stale = try collaterals(under: [Prefix.lastConfirmed], store) { Self.height(fromIndexKey: $0) < expireBelow }
+        let floor = try Self.wrap { () throws(FluxNodeStoreError) -> Int in
+            guard let v = try store.get([Prefix.expiryFloor]), v.count == 4 else { return 0 }
+            return Self.height(fromIndexKey: v, at: 0)
+        }
+        let stale = try collaterals(under: [Prefix.lastConfirmed], from: [Prefix.lastConfirmed] + Self.be32(floor), store) {
+            Self.height(fromIndexKey: $0) < expireBelow
+        }
+        if expireBelow > floor {
+            try Self.wrap { () throws(FluxNodeStoreError) in try store.put([Prefix.expiryFloor], Self.be32(expireBelow)) }
+        }
         for o in stale + parentExpiries {
             guard let old = try loadRecord(o, store), old.status == .confirmed else { continue }
             try write(old: old, new: nil, counts: &counts, store)
