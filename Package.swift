@@ -164,7 +164,7 @@ let package = Package(
                     path: "Tests/FluxChainTests", swiftSettings: strict),
         .testTarget(name: "FluxP2PTests", dependencies: ["FluxP2P", "FluxPrimitives", "FluxTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
                     path: "Tests/FluxP2PTests", swiftSettings: strict),
-        .testTarget(name: "FluxMempoolTests", dependencies: ["FluxMempool", "FluxChain", "FluxChainFixtures", "FluxConsensus",
+        .testTarget(name: "FluxMempoolTests", dependencies: ["FluxMempool", "FluxChain", "FluxChainFixtures", "FluxConsensus", "FluxNodeModel",
                                                             "FluxScript", "FluxPrimitives", "FluxStorage", "FluxTestSupport"],
                     path: "Tests/FluxMempoolTests", swiftSettings: strict),
         .testTarget(name: "FluxWalletTests", dependencies: ["FluxWallet", "FluxChain", "FluxChainFixtures", "FluxConsensus",

@@ -35,8 +35,9 @@ extension Mempool {
 
     /// Re-adds transactions of disconnected blocks (failures are dropped and counted in `reorgFailures`), drops
     /// pooled transactions no longer valid for the next block (expired, non-final, signed for an older
-    /// branch id, FluxNode transactions past their lifetime; after a disconnect also those whose inputs vanished
-    /// or whose coinbase inputs are immature again), then retries the orphans.
+    /// branch id, FluxNode transactions past their lifetime or refused by the judges for the new list; after a
+    /// disconnect also those whose inputs vanished or whose coinbase inputs are immature again), then retries the
+    /// orphans.
     public func tipChanged(_ tip: BlockIndexEntry) {
         var accepted: [MempoolEntry] = []
         let handler: (@Sendable (MempoolEntry) -> Void)? = locked {
@@ -69,7 +70,11 @@ extension Mempool {
                 continue
             }
             if tx.isFluxNode {
-                if ctx.now - r.entry.time > policy.fluxNodeTxLifetime { doomed.append(txid) }
+                // The list moved with the block: a CONFIRM for a node that just expired, or a START whose
+                // collateral left the list's rules, would make every block template invalid.
+                if ctx.now - r.entry.time > policy.fluxNodeTxLifetime || judgeAgain(r.entry, ctx: ctx) != nil {
+                    doomed.append(txid)
+                }
                 continue
             }
             if r.branchId != ctx.branchId
@@ -90,5 +95,32 @@ extension Mempool {
             }
         }
         for txid in doomed { removeWithDescendants(txid) }
+    }
+
+    /// Asks the judges again about every pooled transaction (FluxNode transactions also ``fluxNodeValidator``)
+    /// and removes, with their descendants, those now refused: for when the judges change (a plugin loaded,
+    /// upgraded or unloaded), since a transaction the new rules refuse would make every block template invalid.
+    /// Call with the chain's lock held, as admissions are. Returns the transactions refused and why (not the
+    /// descendants removed with them).
+    public func rejudge() -> [(txid: Hash256, reason: RejectReason)] {
+        locked {
+            let ctx = tipContext()
+            var refused: [(txid: Hash256, reason: RejectReason)] = []
+            for (txid, r) in records {
+                if let reason = judgeAgain(r.entry, ctx: ctx) { refused.append((txid, reason)) }
+            }
+            for (txid, _) in refused where records[txid] != nil { removeWithDescendants(txid) }
+            return refused
+        }
+    }
+
+    /// The judges' verdict on a pooled transaction for the block after the tip (nil: still admitted).
+    func judgeAgain(_ entry: MempoolEntry, ctx: TipContext) -> RejectReason? {
+        if entry.transaction.isFluxNode, let check = fluxNodeCheck, let reason = check(entry.transaction, ctx.nextHeight) {
+            return reason
+        }
+        guard let check = transactionCheck else { return nil }
+        return check(TransactionVerdictRequest(transaction: entry.transaction, txid: entry.txid, fee: entry.fee,
+                                               nextHeight: ctx.nextHeight))
     }
 }

@@ -211,6 +211,11 @@ extension Node {
             registerRPCMethods(of: plugin)
         }
         syncProofOfNodeAuthority()
+        // The judges changed: the pool must not keep what the new build refuses (every template would fail).
+        let refused = chain.withLock { mempool.rejudge() }
+        for (txid, reason) in refused {
+            logger.info("plugin \(name): mempool transaction \(txid) removed after the switch: \(reason)")
+        }
         return info
     }
 

@@ -4,8 +4,10 @@ import FluxChain
 import FluxChainFixtures
 import FluxConsensus
 import FluxMempool
+import FluxNodeModel
 import FluxPrimitives
 import FluxScript
+import FluxStorage
 
 private func units(_ n: Int64) -> Amount { Amount(units: n) }
 
@@ -394,5 +396,82 @@ private func units(_ n: Int64) -> Amount { Amount(units: n) }
         #expect(block.transactions.dropFirst().map(\.txid) == all.map(\.transaction.txid))
         #expect(h.chain.tip.hash == block.hash)
         #expect(h.mempool.count == 0)
+    }
+}
+
+/// Which txids a test's judge refuses; changed while the pool holds transactions.
+private final class RefusalList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var refused: Set<Hash256> = []
+    func refuse(_ txid: Hash256) { lock.lock(); refused.insert(txid); lock.unlock() }
+    func refuses(_ txid: Hash256) -> Bool { lock.lock(); defer { lock.unlock() }; return refused.contains(txid) }
+}
+
+@Suite struct MempoolRejudgeTests {
+    @Test func rejudgingRemovesWhatTheJudgesNowRefuseWithItsDescendants() throws {
+        let h = try MempoolHarness()
+        let list = RefusalList()
+        h.mempool.transactionValidator = { request in
+            list.refuses(request.txid) ? RejectReason("bad-plugin-test", "refused on second thought") : nil
+        }
+        let parent = h.split([h.coinbase(at: 1)], into: 2, fee: units(1_000))
+        let child = h.split([h.output(parent, 1)], fee: units(1_000))
+        let other = h.split([h.coinbase(at: 2)], fee: units(1_000))
+        for tx in [parent, child, other] { _ = try h.mempool.accept(tx) }
+        #expect(h.chain.withLock { h.mempool.rejudge() }.isEmpty, "nothing refused: nothing removed")
+        #expect(h.mempool.count == 3)
+
+        list.refuse(parent.txid)
+        let refused = h.chain.withLock { h.mempool.rejudge() }
+        #expect(refused.map(\.txid) == [parent.txid], "only the refused transaction is reported")
+        #expect(refused.first?.reason == RejectReason("bad-plugin-test", "refused on second thought"))
+        #expect(!h.mempool.contains(parent.txid))
+        #expect(!h.mempool.contains(child.txid), "its descendant cannot stay")
+        #expect(h.mempool.contains(other.txid))
+        #expect(h.mempool.spender(of: h.coinbase(at: 1).outpoint) == nil)
+        // The removed transaction's coin is free again for another spend.
+        _ = try h.mempool.accept(h.split([h.coinbase(at: 1)], fee: units(2_000)))
+        #expect(h.mempool.count == 2)
+    }
+}
+
+extension MempoolRejudgeTests {
+    /// Regtest with Acadia and Kamata from height 1, so FluxNode transactions are allowed from the start.
+    static let kamataParams: ChainParameters = {
+        do {
+            return try ChainParameters.regtest(upgradeOverrides: [UpgradeOverride(upgrade: .acadia, height: 1),
+                                                                  UpgradeOverride(upgrade: .kamata, height: 1)])
+        } catch {
+            fatalError("regtest parameters: \(error)")
+        }
+    }()
+
+    @Test func aFluxNodeTransactionTheListNoLongerAdmitsLeavesThePoolWithTheNextBlock() throws {
+        var builder = ChainBuilder(params: Self.kamataParams)
+        var storage = DatabaseOptions()
+        storage.syncWrites = false
+        let chain = try ChainState(params: Self.kamataParams, path: ChainBuilder.temporaryDirectory(), storage: storage)
+        let blocks = builder.chain(on: Self.kamataParams.genesisHash, count: 101)
+        for b in blocks { try chain.acceptBlock(b) }
+        let mempool = Mempool(chain: chain)
+        let list = RefusalList()
+        mempool.fluxNodeValidator = { tx, _ in
+            list.refuses(tx.txid) ? RejectReason("fluxnode-test", "the list moved on") : nil
+        }
+        // A START whose collateral is the coinbase of block 1 (101 confirmations for the next block).
+        let coinbase = blocks[0].transactions[0]
+        let start = FluxNodeTransactions.start(collateral: OutPoint(hash: coinbase.txid, index: 0), collateralKey: builder.key,
+                                               operatorPubKey: PrivateKey.generate().publicKey().bytes,
+                                               sigTime: UInt32(Date().timeIntervalSince1970))
+        _ = try mempool.accept(start)
+        #expect(mempool.contains(start.txid))
+
+        // A block that leaves the list's verdict unchanged keeps it; after one that changes it, it is gone.
+        try chain.acceptBlock(builder.block(on: chain.tip.hash))
+        #expect(mempool.contains(start.txid))
+        list.refuse(start.txid)
+        try chain.acceptBlock(builder.block(on: chain.tip.hash))
+        #expect(!mempool.contains(start.txid))
+        #expect(mempool.fluxNodeTransaction(for: OutPoint(hash: coinbase.txid, index: 0)) == nil)
     }
 }

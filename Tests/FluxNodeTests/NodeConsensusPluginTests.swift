@@ -23,9 +23,10 @@ import Testing
 
     /// A transaction spending the wallet's first mature coinbase, with an OP_RETURN output carrying `marker`,
     /// signed by the node's wallet; returns its hex.
-    static func markedTransaction(_ rpc: RPCClient, marker: String) async throws -> String {
+    static func markedTransaction(_ rpc: RPCClient, marker: String, coin index: Int = 0) async throws -> String {
         let unspent = try #require(try await rpc.call("listunspent").arrayValue)
-        let coin = try #require(unspent.first)
+        #expect(unspent.count > index)
+        let coin = unspent[index]
         let txidHex = try #require(coin["txid"]?.stringValue)
         let txid = try #require(Hash256(displayHex: txidHex))
         let amount = try #require(coin["amount"]?.doubleValue)
@@ -176,6 +177,38 @@ import Testing
         }
     }
 
+    @Test func anUpgradeThatRefusesPooledTransactionsTakesThemOutOfThePool() async throws {
+        let first = try await TollPlugin.compile(version: "1.0.0", activation: 3)
+        let stricter = try await TollPlugin.compile(version: "1.0.1", activation: 3, denyNope: true)
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(directory: try Self.dataFolder(plugin: first))
+            let rpc = rpcClient(node)
+            let address = try #require(try await rpc.call("getnewaddress").stringValue)
+            _ = try await rpc.call("generatetoaddress", params: [102, .string(address)])
+            let nope = try await Self.markedTransaction(rpc, marker: "nope", coin: 0)
+            let fine = try await Self.markedTransaction(rpc, marker: "okay", coin: 1)
+            let nopeTxid = try #require(try await rpc.call("sendrawtransaction", params: [.string(nope)]).stringValue)
+            let fineTxid = try #require(try await rpc.call("sendrawtransaction", params: [.string(fine)]).stringValue)
+            #expect(try await rpc.call("getmempoolinfo")["size"] == .int(2))
+
+            // The new build refuses what the old one admitted: the pool drops it at the switch, so the next
+            // template (and block) holds only what the running rules accept.
+            _ = try await rpc.call("reloadplugin", params: ["toll", .string(stricter)])
+            #expect(try await rpc.call("listplugins").arrayValue?.first?["version"] == "1.0.1")
+            #expect(try await rpc.call("getrawmempool") == .array([.string(fineTxid)]))
+            let refusal = await rpcFailure { try await rpc.call("sendrawtransaction", params: [.string(nope)]) }
+            guard case let .rpc(error)? = refusal else {
+                Issue.record("expected an RPC error, got \(String(describing: refusal))")
+                return
+            }
+            #expect(error.message == "bad-plugin-toll: this build refuses the nope marker too")
+            let hashes = try node.mineBlocks(1, to: burnScript)
+            let block = try #require(try node.chain.block(hashes[0]))
+            #expect(block.transactions.map(\.txid.description) == [block.transactions[0].txid.description, fineTxid])
+            #expect(!block.transactions.contains { $0.txid.description == nopeTxid })
+        }
+    }
+
     @Test func malformedCoinbaseOutputsStopTemplatesWithThePluginsName() async throws {
         let plugin = try await TollPlugin.compile(activation: 3, badOutputs: true)
         try await withTestNodes { nodes in
@@ -252,7 +285,7 @@ import Testing
 /// The consensus test plugin "toll", built from C at test time: it declares JUDGE_BLOCKS | COINBASE_OUTPUTS |
 /// JUDGE_TRANSACTIONS; from its activation height check_block rejects a block whose coinbase lacks an output of
 /// AMOUNT units to OP_TRUE, and coinbase_outputs returns that output; check_transaction rejects a transaction
-/// with the output OP_RETURN "deny" and fails (no verdict) on OP_RETURN "fail".
+/// with the output OP_RETURN "deny" (built with DENY_NOPE: also "nope") and fails (no verdict) on OP_RETURN "fail".
 enum TollPlugin {
     static let defaultAmount: Int64 = 12_345
 
@@ -313,6 +346,9 @@ enum TollPlugin {
     static const uint8_t op_true[] = {0x51};
     static const uint8_t deny[] = {0x6a, 0x04, 'd', 'e', 'n', 'y'};
     static const uint8_t fail[] = {0x6a, 0x04, 'f', 'a', 'i', 'l'};
+    #ifdef DENY_NOPE
+    static const uint8_t nope[] = {0x6a, 0x04, 'n', 'o', 'p', 'e'};
+    #endif
 
     static flux_status on_load(const flux_host_api *api, flux_host *host, flux_bytes config, flux_plugin **out,
                                flux_buffer *msg) {
@@ -344,6 +380,10 @@ enum TollPlugin {
         if (has_output(&r, -1, deny, sizeof deny) == 1) { *msg = text("transaction carries the deny marker"); return FLUX_ERR_REJECTED; }
         reader again = {e->transaction.data, e->transaction.len, 0, 1};
         if (has_output(&again, -1, fail, sizeof fail) == 1) { *msg = text("cannot judge this one"); return FLUX_ERR_FAILED; }
+    #ifdef DENY_NOPE
+        reader third = {e->transaction.data, e->transaction.len, 0, 1};
+        if (has_output(&third, -1, nope, sizeof nope) == 1) { *msg = text("this build refuses the nope marker too"); return FLUX_ERR_REJECTED; }
+    #endif
         return FLUX_OK;
     }
 
@@ -379,21 +419,21 @@ enum TollPlugin {
 
     /// Compiles the plugin with the given macros (off the Swift concurrency pool); returns the shared object's path.
     static func compile(version: String = "1.0.0", consensusVersion: Int = 1, activation: Int = 3,
-                        amount: Int64 = defaultAmount, badOutputs: Bool = false) async throws -> String {
+                        amount: Int64 = defaultAmount, badOutputs: Bool = false, denyNope: Bool = false) async throws -> String {
         let result = await offPool { Result { try compileBlocking(version: version, consensusVersion: consensusVersion,
                                                                   activation: activation, amount: amount,
-                                                                  badOutputs: badOutputs) } }
+                                                                  badOutputs: badOutputs, denyNope: denyNope) } }
         return try result.get()
     }
 
     private static func compileBlocking(version: String, consensusVersion: Int, activation: Int, amount: Int64,
-                                        badOutputs: Bool) throws -> String {
+                                        badOutputs: Bool, denyNope: Bool) throws -> String {
         let dir = ChainBuilderDirectory.make()
         let sourcePath = dir + "/toll.c"
         try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
         return try TestCCompiler.sharedObject(
             [sourcePath], output: dir + "/libtoll-\(version).so",
             arguments: ["-Wall", "-Werror", "-DPLUGIN_VERSION=\"\(version)\"", "-DCONSENSUS_VERSION=\(consensusVersion)",
-                        "-DACTIVATION=\(activation)", "-DAMOUNT=\(amount)LL"] + (badOutputs ? ["-DBAD_OUTPUTS"] : []))
+                        "-DACTIVATION=\(activation)", "-DAMOUNT=\(amount)LL"] + (badOutputs ? ["-DBAD_OUTPUTS"] : []) + (denyNope ? ["-DDENY_NOPE"] : []))
     }
 }
