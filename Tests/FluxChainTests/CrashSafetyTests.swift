@@ -50,17 +50,6 @@ import FluxStorage
         return (blocks, branch.last!.hash)
     }
 
-    static func writeBlockFile(_ blocks: [Block], to url: URL) throws {
-        var bytes: [UInt8] = []
-        for b in blocks {
-            let raw = b.serialized
-            bytes += ChainParameters.regtest.messageStart
-            withUnsafeBytes(of: UInt32(raw.count).littleEndian) { bytes += $0 }
-            bytes += raw
-        }
-        try Data(bytes).write(to: url)
-    }
-
     /// Opens the chain left by a killed process and checks it against a rebuild from its own stored blocks.
     static func checkConsistency(dataDir: URL) throws -> (tip: Hash256, height: Int) {
         let chainPath = dataDir.appendingPathComponent("regtest/chain")
@@ -147,35 +136,22 @@ import FluxStorage
         for i in 0..<rounds {
             let slice = Array(blocks[(blocks.count * i / rounds)..<(blocks.count * (i + 1) / rounds)])
             let url = root.appendingPathComponent("blocks-\(i).dat")
-            try Self.writeBlockFile(slice, to: url)
+            try BlockFile.write(slice, to: url)
             files.append(url.path)
         }
         let plugins = root.appendingPathComponent("plugins.toml")
         let library = Self.fluxd.deletingLastPathComponent().appendingPathComponent("libFluxPluginChainStats.so").path
         try (withPlugin ? "[plugins.chainstats]\npath = \"\(library)\"\nrequired = true\n" : "")
             .write(to: plugins, atomically: true, encoding: .utf8)
-        func launch(_ count: Int) throws -> Process {
-            let process = Process()
-            process.executableURL = Self.fluxd
-            process.arguments = ["-regtest", "-datadir=\(dataDir.path)", "-plugins=\(plugins.path)"]
-                + files.prefix(count).map { "-loadblock=\($0)" }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let killer = try ImportKiller(fluxd: Self.fluxd, arguments: ["-regtest", "-plugins=\(plugins.path)"], files: files,
+                                      log: root.appendingPathComponent("fluxd.log"),
+                                      calibrationFolder: root.appendingPathComponent("calibration"))
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         var heights: [Int] = []
         for round in 0..<rounds {
-            let process = try launch(round + 1)
-            Thread.sleep(forTimeInterval: Double(UInt64.random(in: 15...90, using: &generator)) / 1000)
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            process.waitUntilExit()
-            // A kill before fluxd created its database (a slow start on a busy machine) leaves nothing to check.
+            if try killer.killRound(round, dataDir: dataDir, using: &generator) { kills += 1 }
+            // A kill before fluxd created its database leaves nothing to check.
             let current = dataDir.appendingPathComponent("regtest/chain/CURRENT").path
             guard FileManager.default.fileExists(atPath: current) else {
                 heights.append(-1)
@@ -185,13 +161,14 @@ import FluxStorage
             heights.append(try Self.checkConsistency(dataDir: dataDir).height)
         }
         // A last run to completion ends on the heavier branch with nothing lost.
-        let process = try launch(rounds)
+        let process = try killer.launch(rounds, dataDir: dataDir)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let final = try Self.checkConsistency(dataDir: dataDir)
         #expect(final.tip == finalTip)
         if withPlugin { try Self.checkPluginState(dataDir: dataDir, exact: true) }
-        print("crash-safety\(withPlugin ? " (with plugin chainstats)" : ""): survived \(kills) SIGKILLs during import (heights after each restart: \(heights)); final tip at height \(final.height)")
+        print("crash-safety\(withPlugin ? " (with plugin chainstats)" : ""): survived \(kills) SIGKILLs during import (heights after each restart: \(heights)); final tip at height \(final.height); file import times \(killer.fileSeconds.map { String(format: "%.3f", $0) })")
         #expect(kills >= rounds / 2, "too few kills landed during the import: \(kills)")
+        #expect(heights.filter { $0 > 0 }.count >= rounds / 2, "the kills landed before any block was imported: \(heights)")
     }
 }

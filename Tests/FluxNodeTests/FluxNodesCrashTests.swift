@@ -95,15 +95,8 @@ import Testing
         var files: [String] = []
         for i in 0..<rounds {
             let slice = blocks[(blocks.count * i / rounds)..<(blocks.count * (i + 1) / rounds)]
-            var bytes: [UInt8] = []
-            for block in slice {
-                let raw = block.serialized
-                bytes += ChainParameters.regtest.messageStart
-                withUnsafeBytes(of: UInt32(raw.count).littleEndian) { bytes += $0 }
-                bytes += raw
-            }
             let url = root.appendingPathComponent("blocks-\(i).dat")
-            try Data(bytes).write(to: url)
+            try BlockFile.write(slice, to: url)
             files.append(url.path)
         }
         let plugins = root.appendingPathComponent("plugins.toml")
@@ -115,41 +108,10 @@ import Testing
             benchmark_public_key = "\(Hex.encode(benchmark.publicKey().bytes))"
 
             """.write(to: plugins, atomically: true, encoding: .utf8)
-        let logURL = root.appendingPathComponent("fluxd.log")
-        func launch(_ count: Int, dataDir: URL = dataDir) throws -> Process {
-            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-            let process = Process()
-            process.executableURL = toolURL("fluxd")
-            process.arguments = ["-regtest", "-datadir=\(dataDir.path)", "-plugins=\(plugins.path)"]
-                + FluxNodesPluginTests.upgrades + files.prefix(count).map { "-loadblock=\($0)" }
-            process.standardOutput = try FileHandle(forWritingTo: logURL)
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
-        /// Waits until fluxd's log holds `marker` (or fluxd has exited); true when the marker was seen.
-        func waitForLog(_ marker: String, process: Process) -> Bool {
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                if let text = try? String(contentsOf: logURL, encoding: .utf8), text.contains(marker) { return true }
-                if !process.isRunning { return false }
-                usleep(1_000)
-            }
-            return false
-        }
-
-        // Calibrate: an uninterrupted import into a scratch folder says how long each file takes on this
-        // machine, so that each round's kill can land inside the file that round adds.
-        let calibration = try launch(rounds, dataDir: root.appendingPathComponent("calibration"))
-        calibration.waitUntilExit()
-        #expect(calibration.terminationStatus == 0)
-        let calibrationLog = try String(contentsOf: logURL, encoding: .utf8)
-        let fileSeconds = files.map { file -> Double in
-            guard let line = calibrationLog.split(separator: "\n").first(where: { $0.contains("from \(file) in ") }),
-                  let range = line.range(of: "from \(file) in "),
-                  let seconds = Double(line[range.upperBound...].prefix { $0 != " " }) else { return 0.05 }
-            return max(seconds, 0.005)
-        }
+        let killer = try ImportKiller(fluxd: toolURL("fluxd"),
+                                      arguments: ["-regtest", "-plugins=\(plugins.path)"] + FluxNodesPluginTests.upgrades,
+                                      files: files, log: root.appendingPathComponent("fluxd.log"),
+                                      calibrationFolder: root.appendingPathComponent("calibration"))
 
         /// The plugin's namespace equals the chain's list at its cursor, and the cursor is on the committed chain.
         /// Returns the cursor's height (nil when the plugin has seen no block yet).
@@ -186,17 +148,10 @@ import Testing
         var heights: [Int] = []
         var tipHeights: [Int] = []
         for round in 0..<rounds {
-            let process = try launch(round + 1)
-            // The file this round adds starts once the previous one is done (round 0: once the chain is open).
-            _ = waitForLog(round == 0 ? "chain tip " : "from \(files[round - 1]) in ", process: process)
-            usleep(UInt32(fileSeconds[round] * Double.random(in: 0.05...0.95, using: &generator) * 1_000_000))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            process.waitUntilExit()
+            if try killer.killRound(round, dataDir: dataDir, using: &generator) { kills += 1 }
             guard FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("regtest/chain/CURRENT").path) else {
                 heights.append(-1)
+                tipHeights.append(-1)
                 continue
             }
             let tipHeight = try { () throws -> Int in
@@ -207,7 +162,7 @@ import Testing
             heights.append(try check() ?? 0)
             tipHeights.append(tipHeight)
         }
-        let process = try launch(rounds)
+        let process = try killer.launch(rounds, dataDir: dataDir)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let finalHeight = try check()
@@ -215,7 +170,8 @@ import Testing
         #expect(try store.tip() == finalTip)
         #expect(try Self.snapshot(store) == snapshots[finalTip])
         store.close()
-        print("fluxnodes crash-safety: survived \(kills) SIGKILLs during import (plugin and chain heights after each kill: \(zip(heights, tipHeights).map { "\($0)/\($1)" })); final height \(finalHeight ?? -1); file import times \(fileSeconds.map { String(format: "%.3f", $0) })")
+        print("fluxnodes crash-safety: survived \(kills) SIGKILLs during import (plugin and chain heights after each kill: \(zip(heights, tipHeights).map { "\($0)/\($1)" })); final height \(finalHeight ?? -1); file import times \(killer.fileSeconds.map { String(format: "%.3f", $0) })")
         #expect(kills >= rounds / 2, "too few kills landed during the import: \(kills)")
+        #expect(heights.filter { $0 > 0 }.count >= rounds / 2, "the kills landed before any block was imported: \(heights)")
     }
 }
