@@ -57,9 +57,40 @@ public struct FluxNodeLedger: Sendable {
     /// every signature every time.
     public let signatureCache: FluxNodeSignatureCache?
 
+    /// Keys recovered ahead of time for the block being connected (see ``withRecoveredSignatures(of:)``).
+    let recoveries: FluxNodeSignatureRecoveries?
+
     public init(network: FluxNodeNetwork, signatureCache: FluxNodeSignatureCache? = nil) {
+        self.init(network: network, signatureCache: signatureCache, recoveries: nil)
+    }
+
+    init(network: FluxNodeNetwork, signatureCache: FluxNodeSignatureCache?, recoveries: FluxNodeSignatureRecoveries?) {
         self.network = network
         self.signatureCache = signatureCache
+        self.recoveries = recoveries
+    }
+
+    /// This ledger with the keys of `block`'s CONFIRM signatures recovered on all cores, when that is worth it:
+    /// CONFIRMs whose benchmark signature is already in ``signatureCache`` came through the mempool and are
+    /// skipped, and a handful of signatures are left to the ordered checks.
+    func withRecoveredSignatures(of block: Block) -> FluxNodeLedger {
+        var pairs: [(message: [UInt8], signature: [UInt8])] = []
+        for tx in block.transactions {
+            guard case let .confirm(cf)? = tx.fluxNode else { continue }
+            let bench = FluxNodeTransactions.benchmarkMessage(sig: cf.sig, benchmarkTier: cf.benchmarkTier,
+                                                              benchmarkSigTime: cf.benchmarkSigTime, ip: cf.ip)
+            if let cache = signatureCache,
+               cache.contains(FluxNodeSignatureCache.entry(bench, cf.benchmarkSig, network.benchmarkKey(at: cf.benchmarkSigTime))) {
+                continue
+            }
+            let message = FluxNodeTransactions.confirmMessage(collateral: cf.collateral, updateType: cf.updateType,
+                                                              sigTime: cf.sigTime)
+            pairs.append((Array(message.utf8), cf.sig))
+            pairs.append((bench, cf.benchmarkSig))
+        }
+        guard pairs.count >= FluxNodeSignatureRecoveries.minimumBatch else { return self }
+        return FluxNodeLedger(network: network, signatureCache: signatureCache,
+                              recoveries: FluxNodeSignatureRecoveries(pairs))
     }
 
     /// Looks up a coin as of the parent block: value, height of the block that created it, output script.
@@ -234,13 +265,18 @@ public struct FluxNodeLedger: Sendable {
     }
 
     /// ``verifyMessage(_:signature:key:)`` through ``signatureCache`` when there is one.
+    /// With ``recoveries`` the recovered key comes from the batch; the comparison is the same.
     func verifyMessage(_ message: [UInt8], signature: [UInt8], key: [UInt8]) -> Bool {
-        guard let cache = signatureCache else { return Self.verifyMessage(message, signature: signature, key: key) }
-        let entry = FluxNodeSignatureCache.entry(message, signature, key)
-        if cache.contains(entry) { return true }
-        guard Self.verifyMessage(message, signature: signature, key: key) else { return false }
-        cache.insert(entry)
-        return true
+        let entry = signatureCache.map { _ in FluxNodeSignatureCache.entry(message, signature, key) }
+        if let cache = signatureCache, let entry, cache.contains(entry) { return true }
+        let valid: Bool
+        if let id = recoveries?.keyID(message, signature) {
+            valid = !id.isEmpty && id == Hashing.hash160(Self.cpubkey(key))
+        } else {
+            valid = Self.verifyMessage(message, signature: signature, key: key)
+        }
+        if valid, let cache = signatureCache, let entry { cache.insert(entry) }
+        return valid
     }
 
     /// The public keys of a standard bare multisig script `OP_m <keys> OP_n OP_CHECKMULTISIG`, or nil.
@@ -650,10 +686,12 @@ public struct FluxNodeLedger: Sendable {
                                         "block at height \(height) has more than one FluxNode transaction for \(body.collateral)")
             }
         }
-        // CheckTransaction + ContextualCheckTransaction against the parent's list.
+        // CheckTransaction + ContextualCheckTransaction against the parent's list (signature keys recovered on
+        // all cores first).
+        let checker = withRecoveredSignatures(of: block)
         var judged: [(payee: [UInt8]?, record: FluxNodeRecord?)] = []
         for tx in block.transactions where tx.fluxNode != nil {
-            judged.append(try judge(tx, height: height, store: store, utxo: utxo))
+            judged.append(try checker.judge(tx, height: height, store: store, utxo: utxo))
         }
         // CheckFluxnodePayout against the parent's list.
         let due = try payouts(height: height, subsidy: subsidy, store: store)
