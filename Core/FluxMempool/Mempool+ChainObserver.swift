@@ -98,8 +98,8 @@ extension Mempool {
     }
 
     /// Asks the judges again about every pooled transaction (FluxNode transactions also ``fluxNodeValidator``)
-    /// and removes, with their descendants, those now refused: for when the judges change (a plugin loaded,
-    /// upgraded or unloaded), since a transaction the new rules refuse would make every block template invalid.
+    /// and removes, with their descendants, those now refused: for when the judges change (a plugin loaded or
+    /// upgraded), since a transaction the new rules refuse would make every block template invalid.
     /// Call with the chain's lock held, as admissions are. Returns the transactions refused and why (not the
     /// descendants removed with them).
     public func rejudge() -> [(txid: Hash256, reason: RejectReason)] {

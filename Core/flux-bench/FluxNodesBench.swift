@@ -205,7 +205,8 @@ private struct PreparedScenario {
     /// Every entry of the plugin namespace at the prepared tip, without the host's keys.
     let namespaceEntries: [(key: [UInt8], value: [UInt8])]
     let timed: [Block]
-    /// The ledger's entries (every prefix below the plugin's 0xF0 collateral index) after the timed blocks, as the model computed them.
+    /// The ledger's entries (every prefix below the plugin's 0xF0 collateral index) after the timed blocks, as the
+    /// model computed them.
     let expectedLedger: [(key: [UInt8], value: [UInt8])]
     let expectedCounts: FluxNodeCounts
     /// Seconds: signing the populate transactions, running the ledger over them, building the timed blocks.

@@ -33,10 +33,12 @@ public struct ImportKiller {
             throw ImportKillerError("the calibration import exited with status \(process.terminationStatus):\n\(text)")
         }
         let lines = text.split(separator: "\n")
-        fileSeconds = files.map { file in
+        fileSeconds = try files.map { file in
             let marker = "from \(file) in "
             guard let line = lines.first(where: { $0.contains(marker) }), let range = line.range(of: marker),
-                  let seconds = Double(line[range.upperBound...].prefix { $0 != " " }) else { return 0.05 }
+                  let seconds = Double(line[range.upperBound...].prefix { $0 != " " }) else {
+                throw ImportKillerError("the calibration log has no import time for \(file):\n\(text)")
+            }
             return max(seconds, 0.005)
         }
     }

@@ -120,27 +120,15 @@ import Testing
             let store = try ChainStore(database: try Database(path: path))
             defer { store.close() }
             let entries = try Self.snapshot(store)
-            guard let cursor = try store.pluginValue(namespace: Self.namespace, key: [0] + Array("cursor".utf8)) else {
+            guard let cursor = try StoredPluginCursor.read(store, namespace: Self.namespace) else {
                 #expect(entries.isEmpty || entries == snapshots[ChainParameters.regtest.genesisHash],
                         "plugin entries without a cursor")
                 return nil
             }
-            #expect(cursor.count == 40)
-            let height = cursor[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
-            let hash = Hash256(Array(cursor[8..<40]))
-            let expected = try #require(snapshots[hash], "the plugin's cursor names a block the chain never had")
-            #expect(entries == expected, "after a kill the list at height \(height) differs from the chain's")
-            // Never ahead of the committed tip, and on its chain.
-            let tip = try #require(try store.tip())
-            var walk = tip
-            var walkHeight = try #require(try store.indexRecord(tip)?.height)
-            #expect(height <= walkHeight, "plugin at \(height) is ahead of the committed tip \(walkHeight)")
-            while walkHeight > height, let record = try store.indexRecord(walk) {
-                walk = record.header.previousBlockHash
-                walkHeight -= 1
-            }
-            #expect(walk == hash, "the plugin's cursor is not on the committed chain")
-            return height
+            let expected = try #require(snapshots[cursor.hash], "the plugin's cursor names a block the chain never had")
+            #expect(entries == expected, "after a kill the list at height \(cursor.height) differs from the chain's")
+            #expect(try cursor.isOnCommittedChain(store), "the plugin's cursor \(cursor) is ahead of the tip or off its chain")
+            return cursor.height
         }
 
         var generator = SystemRandomNumberGenerator()

@@ -220,14 +220,15 @@ public struct FluxNodeLedger: Sendable {
         if let new { counts.add(new, 1) }
     }
 
-    /// Every key under `prefix` in order, as collaterals, stopping when `continueWhile` says so.
+    /// Every key under `prefix` in order (from the first ≥ `start`, which must lie under `prefix`), as collaterals,
+    /// stopping when `continueWhile` says so.
     func collaterals(under prefix: [UInt8], from start: [UInt8]? = nil, _ store: any FluxNodeStore,
                      while continueWhile: ([UInt8]) -> Bool = { _ in true }) throws(FluxNodeRejection) -> [OutPoint] {
         try Self.wrap { () throws(FluxNodeStoreError) -> [OutPoint] in
             // Batches that grow from 16 to 1,024 keys: short walks (the expiry and deadline scans usually stop after
             // a few keys) read little, long ones (RPC lists) make few store calls.
             var out: [OutPoint] = []
-            var from = start.map { prefix.lexicographicallyPrecedes($0) ? $0 : prefix } ?? prefix
+            var from = start ?? prefix
             var batch = 16
             while true {
                 let entries = try store.scan(prefix: prefix, from: from, limit: batch)
@@ -259,24 +260,24 @@ public struct FluxNodeLedger: Sendable {
 
     /// fluxd `CMessageSigner::VerifyMessage`: recover the key from the compact signature and compare key ids.
     static func verifyMessage(_ message: [UInt8], signature: [UInt8], key: [UInt8]) -> Bool {
-        guard let recovered = PublicKey.recover(compactSignature65: signature, digest32: MessageSigner.digest(message))
-        else { return false }
-        return Hashing.hash160(recovered.bytes) == Hashing.hash160(cpubkey(key))
+        recoveredKeyID(message, signature: signature) == Hashing.hash160(cpubkey(key))
+    }
+
+    /// The expensive half of ``verifyMessage(_:signature:key:)``: HASH160 of the key `signature` recovers to over
+    /// fluxd's message digest of `message`, or nil when nothing can be recovered.
+    static func recoveredKeyID(_ message: [UInt8], signature: [UInt8]) -> [UInt8]? {
+        PublicKey.recover(compactSignature65: signature, digest32: MessageSigner.digest(message)).map { Hashing.hash160($0.bytes) }
     }
 
     /// ``verifyMessage(_:signature:key:)`` through ``signatureCache`` when there is one.
     /// With ``recoveries`` the recovered key comes from the batch; the comparison is the same.
     func verifyMessage(_ message: [UInt8], signature: [UInt8], key: [UInt8]) -> Bool {
         let entry = signatureCache.map { _ in FluxNodeSignatureCache.entry(message, signature, key) }
-        if let cache = signatureCache, let entry, cache.contains(entry) { return true }
-        let valid: Bool
-        if let id = recoveries?.keyID(message, signature) {
-            valid = !id.isEmpty && id == Hashing.hash160(Self.cpubkey(key))
-        } else {
-            valid = Self.verifyMessage(message, signature: signature, key: key)
-        }
-        if valid, let cache = signatureCache, let entry { cache.insert(entry) }
-        return valid
+        if let entry, signatureCache?.contains(entry) == true { return true }
+        let recovered = recoveries?.keyID(message, signature) ?? Self.recoveredKeyID(message, signature: signature)
+        guard let recovered, recovered == Hashing.hash160(Self.cpubkey(key)) else { return false }
+        if let entry { signatureCache?.insert(entry) }
+        return true
     }
 
     /// The public keys of a standard bare multisig script `OP_m <keys> OP_n OP_CHECKMULTISIG`, or nil.

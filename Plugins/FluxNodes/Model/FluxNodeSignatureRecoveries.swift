@@ -1,6 +1,5 @@
 import Dispatch
 import FluxPrimitives
-import FluxScript
 import Synchronization
 
 /// The keys recovered from a block's CONFIRM signatures, computed on all cores before the block's transactions are
@@ -8,27 +7,26 @@ import Synchronization
 /// which key the signature must be by comes later, from the list, and is compared exactly as without this memo.
 /// A recovery that fails is remembered as failed. Read-only once built, so safe to share between threads.
 final class FluxNodeSignatureRecoveries: Sendable {
-    private let keyIDs: [Hash256: [UInt8]]
+    private let keyIDs: [Hash256: [UInt8]?]
 
     /// Fewer signatures than this are checked in order: starting threads would cost more than it saves.
     static let minimumBatch = 16
 
     /// Recovers the key of every `(message, signature)` pair concurrently.
     init(_ pairs: [(message: [UInt8], signature: [UInt8])]) {
-        let results = Mutex([Hash256: [UInt8]](minimumCapacity: pairs.count))
+        let results = Mutex([Hash256: [UInt8]?](minimumCapacity: pairs.count))
         DispatchQueue.concurrentPerform(iterations: pairs.count) { i in
             let (message, signature) = pairs[i]
-            let id = PublicKey.recover(compactSignature65: signature, digest32: MessageSigner.digest(message))
-                .map { Hashing.hash160($0.bytes) } ?? []
+            let id = FluxNodeLedger.recoveredKeyID(message, signature: signature)
             let key = Self.key(message, signature)
             results.withLock { $0[key] = id }
         }
         keyIDs = results.withLock { $0 }
     }
 
-    /// The key id (HASH160 of the recovered key) `signature` recovers to over `message`: empty when recovery
-    /// failed, nil when the pair was not part of the batch.
-    func keyID(_ message: [UInt8], _ signature: [UInt8]) -> [UInt8]? { keyIDs[Self.key(message, signature)] }
+    /// ``FluxNodeLedger/recoveredKeyID(_:signature:)`` of the pair as the batch computed it (`.some(nil)`: recovery
+    /// failed), or nil when the pair was not part of the batch.
+    func keyID(_ message: [UInt8], _ signature: [UInt8]) -> [UInt8]?? { keyIDs[Self.key(message, signature)] }
 
     private static func key(_ message: [UInt8], _ signature: [UInt8]) -> Hash256 {
         var w = ByteWriter(capacity: message.count + signature.count + 10)
