@@ -24,8 +24,10 @@ public final class BlockIndexEntry: @unchecked Sendable {
     public internal(set) var transactionCount: Int
     /// An ancestor further back, for O(log n) ancestor lookups (Bitcoin's skip list).
     let skip: BlockIndexEntry?
-    /// Arrival order; among equal work the earlier-seen branch wins.
-    let sequence: Int
+    /// Arrival order of the block's data (bitcoind's `nSequenceId`): among candidates of equal work the one whose
+    /// data arrived first wins. Set when the header is indexed and again when the body is stored; renumbered on
+    /// load so that the committed active chain comes first (see `ChainState.renumberSequences`).
+    var sequence: Int
 
     init(hash: Hash256, header: BlockHeader, height: Int, chainWork: UInt256, parent: BlockIndexEntry?,
          status: BlockStatus, transactionCount: Int, sequence: Int) {

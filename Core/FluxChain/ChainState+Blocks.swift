@@ -34,6 +34,10 @@ extension ChainState {
         }
         entry.status.insert([.haveData, .transactionsValid])
         entry.transactionCount = block.transactions.count
+        // Arrival order counts from the body, as bitcoind's nSequenceId: a header announced early does not let a
+        // block whose data came later win a tie.
+        entry.sequence = nextSequence
+        nextSequence += 1
         var batch = ChainBatch()
         batch.putBlock(block, hash: entry.hash)
         batch.putIndex(entry.record)
@@ -64,19 +68,27 @@ extension ChainState {
         for h in candidates {
             guard let e = index[h] else { continue }
             if let b = best {
-                if b.chainWork < e.chainWork || (b.chainWork == e.chainWork && e.sequence < b.sequence) { best = e }
+                if Self.isBetter(e, than: b) { best = e }
             } else { best = e }
         }
         return best
     }
 
+    /// fluxd's chain order (`CBlockIndexWorkComparator`): more work wins; among equal work, the block whose data
+    /// arrived first.
+    static func isBetter(_ a: BlockIndexEntry, than b: BlockIndexEntry) -> Bool {
+        b.chainWork < a.chainWork || (b.chainWork == a.chainWork && a.sequence < b.sequence)
+    }
+
     /// Moves the active chain to the best valid candidate, reorganising as needed. Candidates that fail are
-    /// marked invalid with their descendants and the next best is tried.
+    /// marked invalid with their descendants and the next best is tried. The best is chosen with fluxd's order
+    /// (``isBetter(_:than:)``), so a failed reorganisation that stopped on a branch of equal work to the old tip
+    /// goes back to the branch received first, as fluxd's `ActivateBestChain` does.
     public func activateBestChain() throws(ChainError) {
         lock.lock(); defer { lock.unlock() }
         while true {
             let current = active[active.count - 1]
-            guard let best = bestCandidate(), current.chainWork < best.chainWork else { break }
+            guard let best = bestCandidate(), best !== current, Self.isBetter(best, than: current) else { break }
             let fork = forkPoint(current, best)
             let depth = current.height - fork.height
             let maxDepth = options.maxReorgDepth ?? params.maxReorgDepth(tipHeight: current.height)

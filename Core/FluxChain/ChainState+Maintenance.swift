@@ -53,6 +53,8 @@ extension ChainState {
             try store.forEachCoin { outpoint, _ in stale.append(outpoint); return true }
             for o in stale { batch.deleteCoin(o) }
         } catch let error as StorageError { throw .storage(error) } catch { throw .storage(StorageError("\(error)")) }
+        // The chain active before the reindex wins ties against equal-work branches, as it did on the live node.
+        renumberSequences()
         let genesis = active[0]
         for e in index.values where e !== genesis {
             e.status.remove([.haveUndo, .scriptsValid, .failed, .failedChild])

@@ -145,6 +145,7 @@ public final class ChainState: @unchecked Sendable {
         var walk: BlockIndexEntry? = tipEntry
         while let w = walk { active.append(w); walk = w.parent }
         active.reverse()
+        renumberSequences()
         for e in index.values where isCandidate(e) { candidates.insert(e.hash) }
         try activateBestChain()
     }
@@ -170,6 +171,25 @@ public final class ChainState: @unchecked Sendable {
     func register(_ e: BlockIndexEntry) {
         index[e.hash] = e
         if let p = e.parent { children[p.hash, default: []].append(e) }
+    }
+
+    /// Renumbers arrival order after the index is loaded (the order blocks arrived in is not stored): the active
+    /// chain first, by height, then every other entry in its previous order. Among branches of equal work the
+    /// active one therefore stays preferred across restarts and `-reindex`, as it was when the node chose it.
+    func renumberSequences() {
+        var next = 0
+        for e in active {
+            e.sequence = next
+            next += 1
+        }
+        let activeCount = active.count
+        let others = index.values.filter { !($0.height < activeCount && active[$0.height] === $0) }
+            .sorted { ($0.sequence, $0.height) < ($1.sequence, $1.height) }
+        for e in others {
+            e.sequence = next
+            next += 1
+        }
+        nextSequence = next
     }
 
     func isCandidate(_ e: BlockIndexEntry) -> Bool {

@@ -146,10 +146,11 @@ struct DifficultyTests {
         #expect(steady.work(reg, after: 40, delay: 120) == (target(0x200f_0f0f) / 2040 &* 2040).compact)
         #expect(steady.work(reg, after: 40, delay: 120) == 0x200f_0f0e)   // difficulty_model.py
         let random = TestChain(0...80, seed: 11, lo: -100, span: 500, bits: TestChain.cycle)
-        #expect(random.work(reg, after: 80, delay: 720) == 0x1c0a_c0fa)   // difficulty_model.py
-        // More than 6 × 120 s after the parent: minimum difficulty.
-        #expect(random.work(reg, after: 80, delay: 721) == 0x200f_0f0f)
-        #expect(random.work(reg, after: 5, delay: 721) == 0x200f_0f0f)
+        #expect(random.work(reg, after: 80, delay: 240) == 0x1c0a_c0fa)   // difficulty_model.py
+        // More than 2 × 120 s after the parent (fluxd's pow.cpp since 2021; zcashd's 6 before): minimum difficulty.
+        #expect(random.work(reg, after: 80, delay: 241) == 0x200f_0f0f)
+        #expect(random.work(reg, after: 80, delay: 300) == 0x200f_0f0f)
+        #expect(random.work(reg, after: 5, delay: 241) == 0x200f_0f0f)
         // No reset window or ramp at heights where mainnet-like offsets would put them.
         let hard = TestChain(0...200, lo: 120, bits: 0x1d0f_ffff)
         for last in [9, 20, 69, 70, 72, 120] {
@@ -238,8 +239,10 @@ struct DifficultyTests {
 
     @Test func testnetMinimumDifficulty() {
         let chain = TestChain(0...140, seed: 33, lo: -100, span: 220, bits: TestChain.cycle)
-        #expect(chain.work(test, after: 100, delay: 360) == 0x1c03_7376)   // 6·T exactly: normal rule
-        #expect(chain.work(test, after: 100, delay: 361) == 0x200e_ffff)
+        #expect(chain.work(test, after: 100, delay: 120) == 0x1c03_7376)   // 2·T exactly: normal rule
+        #expect(chain.work(test, after: 100, delay: 121) == 0x200e_ffff)
+        // Between 2·T and 6·T: fluxd allows a minimum-difficulty block (zcashd's 6·T would not).
+        #expect(chain.work(test, after: 100, delay: 300) == 0x200e_ffff)
         // Mainnet has no such rule.
         let mainChain = TestChain(129_800...130_000, seed: 21, lo: -500, span: 1500, bits: TestChain.cycle)
         #expect(mainChain.work(main, after: 130_000, delay: 100_000) == 0x1c13_9efd)

@@ -143,7 +143,7 @@ def next_work(net, chain, last, next_time, truncate_multiplier=True):
             full = (full + (full >> 5) * m) % M256
             return get_compact(min(full, set_compact(limit)))
     if net["min_diff_after"] is not None and last >= net["min_diff_after"]:
-        if next_time > chain.time(last) + 6 * net["spacing"]:
+        if next_time > chain.time(last) + 2 * net["spacing"]:
             return limit
     if not chain.has(last - 17):
         return limit
