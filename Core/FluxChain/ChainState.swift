@@ -44,7 +44,7 @@ public final class ChainState: @unchecked Sendable {
     var statistics = ValidationStatistics()
 
     /// Opens (or creates) the chain at `path`: loads the block index, restores the committed tip, and connects
-    /// any stored blocks that make a better chain.
+    /// any stored blocks that make a better chain (not while a reindex is in progress: see `continueReindex`).
     public init(params: ChainParameters, path: String, options: ChainOptions = .init(),
                 storage: DatabaseOptions = .init()) throws(ChainError) {
         self.params = params
@@ -146,6 +146,8 @@ public final class ChainState: @unchecked Sendable {
         while let w = walk { active.append(w); walk = w.parent }
         active.reverse()
         for e in index.values where isCandidate(e) { candidates.insert(e.hash) }
+        // A reindex in progress is continued by `continueReindex`, once the judges are attached.
+        guard try reindexTarget == nil else { return }
         try activateBestChain()
     }
 
