@@ -71,9 +71,11 @@ extension ChainState {
     }
 
     /// Moves the active chain to the best valid candidate, reorganising as needed. Candidates that fail are
-    /// marked invalid with their descendants and the next best is tried.
+    /// marked invalid with their descendants and the next best is tried. Does nothing while a reindex is in
+    /// progress (blocks stay stored for `continueReindex`).
     public func activateBestChain() throws(ChainError) {
         lock.lock(); defer { lock.unlock() }
+        guard !reindexInProgress else { return }   // see `continueReindex`
         while true {
             let current = active[active.count - 1]
             guard let best = bestCandidate(), current.chainWork < best.chainWork else { break }

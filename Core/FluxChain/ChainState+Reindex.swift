@@ -10,7 +10,8 @@ import FluxStorage
 ///   (meta `"reindex_target"`: the hash of the tip to rebuild, the active tip when the reindex began, or the one an
 ///   interrupted reindex already recorded). A kill before the batch leaves the old state; after it, a consistent
 ///   "reindex in progress" state.
-/// - While the marker is set, opening the chain connects nothing on its own (the judges are not attached yet), and
+/// - While the marker is set, chain selection does nothing (opening the chain, accepted blocks and a new PoN
+///   authority connect nothing before the judges are attached; blocks received meanwhile stay stored), and
 ///   ``continueReindex()`` connects the stored blocks from the committed tip to the target, in order, every judge
 ///   judging as in normal connection, each block committed with its plugin writes. The marker is deleted once
 ///   the target's block is committed (a kill in between only leaves the deletion to do). A start with or without `-reindex` resumes: `-reindex` starts over (same
@@ -68,6 +69,7 @@ extension ChainState {
         batch.putMeta(Self.reindexMarkerKey, Array(target.bytes))
         batch.setTip(genesis.hash)
         do { try store.commit(batch, sync: true) } catch { throw .storage(error) }
+        reindexInProgress = true
         cache.discardChanges()
         cache.clear()
         active = [genesis]
@@ -120,6 +122,7 @@ extension ChainState {
             var done = ChainBatch()
             done.deleteMeta(Self.reindexMarkerKey)
             do { try store.commit(done, sync: true) } catch { throw .storage(error) }
+            reindexInProgress = false
             rebuildCandidates()
             try activateBestChain()
         } catch {

@@ -42,6 +42,9 @@ public final class ChainState: @unchecked Sendable {
     var nodeAuthority: (any ProofOfNodeAuthority)?
     /// Running totals of connection work (under `lock`).
     var statistics = ValidationStatistics()
+    /// Whether a reindex is in progress (its marker is stored): chain selection then runs only through
+    /// `continueReindex`, so that no block is connected (or marked invalid) before the judges are attached.
+    var reindexInProgress = false
 
     /// Opens (or creates) the chain at `path`: loads the block index, restores the committed tip, and connects
     /// any stored blocks that make a better chain (not while a reindex is in progress: see `continueReindex`).
@@ -147,7 +150,7 @@ public final class ChainState: @unchecked Sendable {
         active.reverse()
         for e in index.values where isCandidate(e) { candidates.insert(e.hash) }
         // A reindex in progress is continued by `continueReindex`, once the judges are attached.
-        guard try reindexTarget == nil else { return }
+        reindexInProgress = try reindexTarget != nil
         try activateBestChain()
     }
 
