@@ -14,8 +14,8 @@ import FluxStorage
 ///   authority connect nothing before the judges are attached; blocks received meanwhile stay stored), and
 ///   ``continueReindex()`` connects the stored blocks from the committed tip to the target, in order, every judge
 ///   judging as in normal connection, each block committed with its plugin writes. The marker is deleted once
-///   the target's block is committed (a kill in between only leaves the deletion to do). A start with or without `-reindex` resumes: `-reindex` starts over (same
-///   target), without it the reindex continues from the last committed block.
+///   the target's block is committed (a kill in between only leaves the deletion to do). Any start resumes:
+///   with `-reindex` it starts over (same target), without it continues from the last committed block.
 /// - A block that is refused (or gets no verdict) stops the reindex with a ``ReindexError`` naming it: the block is
 ///   not marked invalid, the marker stays, and the next start tries it again (after the operator fixed, e.g., the
 ///   plugin configuration). The chain never silently settles below the target.
@@ -36,8 +36,9 @@ extension ChainState {
         }
     }
 
-    /// Rebuilds the UTXO set from the stored blocks (`-reindex` without plugins): ``beginReindex(clearingPluginNamespaces:)``
-    /// then ``continueReindex()``. Headers and bodies are kept.
+    /// Rebuilds the UTXO set and the plugin namespaces `namespaces` from the stored blocks, in one call:
+    /// ``beginReindex(clearingPluginNamespaces:)`` then ``continueReindex()``. Headers and bodies are kept. (The
+    /// node begins before loading its plugins and continues once they are attached: see `Node.completeReindex`.)
     public func reindex(clearingPluginNamespaces namespaces: [String] = []) throws(ReindexError) {
         lock.lock(); defer { lock.unlock() }
         do { try beginReindex(clearingPluginNamespaces: namespaces) } catch {
