@@ -83,9 +83,11 @@ extension ChainState {
     /// Moves the active chain to the best valid candidate, reorganising as needed. Candidates that fail are
     /// marked invalid with their descendants and the next best is tried. The best is chosen with fluxd's order
     /// (``isBetter(_:than:)``), so a failed reorganisation that stopped on a branch of equal work to the old tip
-    /// goes back to the branch received first, as fluxd's `ActivateBestChain` does.
+    /// goes back to the branch received first, as fluxd's `ActivateBestChain` does. Does nothing while a reindex
+    /// is in progress (blocks stay stored for `continueReindex`).
     public func activateBestChain() throws(ChainError) {
         lock.lock(); defer { lock.unlock() }
+        guard !reindexInProgress else { return }   // see `continueReindex`
         while true {
             let current = active[active.count - 1]
             guard let best = bestCandidate(), best !== current, Self.isBetter(best, than: current) else { break }

@@ -42,35 +42,6 @@ extension ChainState {
         candidates = Set(index.values.filter { isCandidate($0) }.map(\.hash))
     }
 
-    /// Rebuilds the UTXO set from the stored blocks (`-reindex`): clears coins, undo data and validity marks of
-    /// stored blocks, then connects the best chain again from genesis. Headers and bodies are kept.
-    public func reindex() throws(ChainError) {
-        lock.lock(); defer { lock.unlock() }
-        try commitPending()
-        var batch = ChainBatch()
-        do {
-            var stale: [OutPoint] = []
-            try store.forEachCoin { outpoint, _ in stale.append(outpoint); return true }
-            for o in stale { batch.deleteCoin(o) }
-        } catch let error as StorageError { throw .storage(error) } catch { throw .storage(StorageError("\(error)")) }
-        // The chain active before the reindex wins ties against equal-work branches, as it did on the live node.
-        renumberSequences()
-        let genesis = active[0]
-        for e in index.values where e !== genesis {
-            e.status.remove([.haveUndo, .scriptsValid, .failed, .failedChild])
-            batch.deleteUndo(e.hash)
-            batch.putIndex(e.record)
-        }
-        batch.setTip(genesis.hash)
-        do { try store.commit(batch) } catch { throw .storage(error) }
-        cache.discardChanges()
-        cache.clear()
-        active = [genesis]
-        lastFailure = [:]
-        rebuildCandidates()
-        try activateBestChain()
-    }
-
     /// A digest of the committed UTXO set (every outpoint and coin in key order) and its size, as
     /// `gettxoutsetinfo` reports; commits pending changes first.
     public func utxoSetDigest() throws(ChainError) -> (hash: Hash256, count: Int, total: Amount) {

@@ -42,9 +42,12 @@ public final class ChainState: @unchecked Sendable {
     var nodeAuthority: (any ProofOfNodeAuthority)?
     /// Running totals of connection work (under `lock`).
     var statistics = ValidationStatistics()
+    /// Whether a reindex is in progress (its marker is stored): chain selection then runs only through
+    /// `continueReindex`, so that no block is connected (or marked invalid) before the judges are attached.
+    var reindexInProgress = false
 
     /// Opens (or creates) the chain at `path`: loads the block index, restores the committed tip, and connects
-    /// any stored blocks that make a better chain.
+    /// any stored blocks that make a better chain (not while a reindex is in progress: see `continueReindex`).
     public init(params: ChainParameters, path: String, options: ChainOptions = .init(),
                 storage: DatabaseOptions = .init()) throws(ChainError) {
         self.params = params
@@ -147,6 +150,8 @@ public final class ChainState: @unchecked Sendable {
         active.reverse()
         renumberSequences()
         for e in index.values where isCandidate(e) { candidates.insert(e.hash) }
+        // A reindex in progress is continued by `continueReindex`, once the judges are attached.
+        reindexInProgress = try reindexTarget != nil
         try activateBestChain()
     }
 

@@ -75,6 +75,7 @@ public final class Node: @unchecked Sendable {
         chain = try ChainState(params: configuration.params,
                                path: configuration.dataDirectory.appendingPathComponent("chain").path,
                                options: chainOptions)
+        if configuration.options.flag("reindex") { try Node.beginReindex(chain, logger: logger) }
         mempool = Mempool(chain: chain)
         wallet = try Wallet(chain: chain)
         let pool = mempool
@@ -103,8 +104,10 @@ public final class Node: @unchecked Sendable {
         return l
     }
 
-    /// Starts P2P and RPC, and the miner with `-gen`.
+    /// Starts P2P and RPC, and the miner with `-gen`. A reindex in progress is completed first (nothing is served
+    /// from a half-rebuilt state); its failure is thrown as a ``ReindexError``.
     public func start() async throws {
+        try completeReindex()
         p2pPort = try await network.start()
         rpcPorts = try await rpc.start()
         let hosts = configuration.rpcConfiguration.bind.map(\.host).joined(separator: ",")

@@ -61,6 +61,11 @@ public struct ChainBatch: Sendable {
         writeBatch.put(.meta, Array(key.utf8), value)
     }
 
+    /// Deletes the meta value stored under the UTF-8 `key`.
+    public mutating func deleteMeta(_ key: String) {
+        writeBatch.delete(.meta, Array(key.utf8))
+    }
+
     /// Stores `value` under `key` in a plugin's namespace (at most 255 UTF-8 bytes; longer traps).
     public mutating func putPlugin(namespace: String, key: [UInt8], value: [UInt8]) {
         writeBatch.put(.plugins, StorageKey.pluginPrefix(namespace) + key, value)

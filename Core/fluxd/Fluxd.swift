@@ -10,9 +10,9 @@ import Logging
 /// fluxd: the Flux node.
 ///
 /// Reads fluxd's options and `flux.conf`, opens the chain on RocksDB in the data folder, optionally rebuilds
-/// the UTXO set (`-reindex`) or imports block files (`-loadblock`), then runs the P2P network, the mempool, the
-/// wallet and JSON-RPC until `stop` or SIGINT/SIGTERM. `-gen` mines on test networks with the built-in
-/// Equihash solver.
+/// the UTXO set and the stateful plugins' namespaces (`-reindex`, or an unfinished one resumed) or imports block
+/// files (`-loadblock`), then runs the P2P network, the mempool, the wallet and JSON-RPC until `stop` or
+/// SIGINT/SIGTERM. `-gen` mines on test networks with the built-in Equihash solver.
 @main
 enum Fluxd {
     static func main() async {
@@ -50,10 +50,16 @@ enum Fluxd {
             fail("Error: cannot open the node's data: \(error)")
         }
         logger.info("chain tip \(node.chain.tip.hash) at height \(node.chain.height)")
-        if config.options.flag("reindex") {
-            logger.info("reindexing: rebuilding the UTXO set from stored blocks")
-            do { try node.chain.reindex() } catch { fail("Error: reindex failed: \(error)") }
-            logger.info("reindex done; tip \(node.chain.tip.hash) at height \(node.chain.height)")
+        if node.isReindexing {
+            // -reindex reset the chain and the plugin namespaces when the node opened; without it, a reindex an
+            // earlier run did not finish (killed, or stopped at a refused block) continues.
+            logger.info(config.options.flag("reindex")
+                        ? "reindexing: rebuilding the UTXO set and the plugins' state from stored blocks"
+                        : "resuming an unfinished reindex")
+            do { try node.completeReindex() } catch {
+                try? node.chain.close()
+                fail("Error: reindex failed: \(error)")
+            }
         }
         let loadFiles = config.options.all("loadblock")
         for file in loadFiles { BlockImporter(chain: node.chain, logger: logger).importFile(file) }
@@ -92,7 +98,8 @@ enum Fluxd {
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)
           -plugins=FILE              plugins.toml to use (default: data folder, else the checkout's)
           -checkplugins              load and validate every enabled plugin and its config, then exit
-          -reindex                   rebuild the UTXO set from the stored blocks
+          -reindex                   rebuild the UTXO set and the stateful plugins' state from the stored blocks
+                                     (an unfinished reindex resumes at the next start)
           -debug[=CATEGORY]          log at debug level (FLUX_LOG_LEVEL=trace|debug|info|... overrides)
           -loadblock=FILE            import blocks from a file (magic, size, block; repeated)
           -dbbatchblocks=N           commit every N connected blocks (default 1; a block stateful plugins
