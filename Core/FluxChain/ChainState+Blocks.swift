@@ -74,7 +74,7 @@ extension ChainState {
     /// marked invalid with their descendants and the next best is tried.
     public func activateBestChain() throws(ChainError) {
         lock.lock(); defer { lock.unlock() }
-        while true {
+        while !options.interruptRequested() {
             let current = active[active.count - 1]
             guard let best = bestCandidate(), current.chainWork < best.chainWork else { break }
             let fork = forkPoint(current, best)
@@ -93,6 +93,7 @@ extension ChainState {
                 var walk: BlockIndexEntry? = best
                 while let w = walk, w !== fork { path.append(w); walk = w.parent }
                 for e in path.reversed() {
+                    if options.interruptRequested() { break }
                     do {
                         try connect(e)
                     } catch {
