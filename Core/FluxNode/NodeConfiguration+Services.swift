@@ -53,7 +53,7 @@ extension NodeConfiguration {
 
     /// The default cap on RPC connections: what the descriptor limit leaves after P2P connections, the database's
     /// open files and ``OpenFileLimit/coreReserve``, between 16 and 512.
-    static func defaultRPCConnectionLimit(openFiles: Int, p2pConnections: Int) -> Int {
+    public static func defaultRPCConnectionLimit(openFiles: Int, p2pConnections: Int) -> Int {
         let reserve = p2pConnections + DatabaseOptions().maxOpenFiles + OpenFileLimit.coreReserve
         return min(512, max(16, openFiles - reserve))
     }

@@ -23,6 +23,11 @@ enum TerminationSignals {
     static func blockInThisThread() {
         var signals = set
         pthread_sigmask(SIG_BLOCK, &signals, nil)
+        // A shell's `fluxd &` or a supervisor may hand the signals over ignored; POSIX leaves it open whether an
+        // ignored signal is kept pending for sigwait (Linux keeps blocked ones), so take the default back. Blocked,
+        // the default action never runs.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 
     /// Starts the thread that waits for SIGINT/SIGTERM and calls `handler` with each one's number (it runs on that

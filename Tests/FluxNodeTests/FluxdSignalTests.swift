@@ -83,6 +83,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/regtest/.cookie"), "the cookie is removed at stop")
     }
 
+    @Test func signalsIgnoredByTheLaunchingShellStillStopFluxd() async throws {
+        // A shell starting `fluxd &` (or a supervisor with `trap "" INT TERM`) hands it SIGINT/SIGTERM ignored; an
+        // ignored signal is discarded when sent, so fluxd must take them back.
+        let dir = ChainBuilder.temporaryDirectory()
+        let plugins = try Self.noPlugins()
+        let command = "trap '' INT TERM; exec '\(toolURL("fluxd").path)' -regtest -datadir='\(dir)' -port=0 -rpcport=0 -listen=0 -plugins='\(plugins)'"
+        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            let child = try FluxdChild(["-c", command], executable: URL(fileURLWithPath: "/bin/sh"))
+            #expect(child.waitForLog("RPC listening", 60), "fluxd did not start:\n\(child.log)")
+            child.signal(signal)
+            #expect(try child.expectCleanStop(after: name) == 0)
+        }
+    }
+
     @Test func signalsDuringReindexAndImportStopAtAConsistentHeight() async throws {
         let (file, _) = try Self.fixture.get()
         // -reindex: the signal lands while blocks are connected again; the chain stops there, committed.
@@ -192,10 +206,11 @@ final class FluxdChild: @unchecked Sendable {
     let process = Process()
     let logURL: URL
 
-    init(_ arguments: [String]) throws {
+    /// Starts `executable` (default: fluxd) with `arguments`.
+    init(_ arguments: [String], executable: URL = toolURL("fluxd")) throws {
         logURL = URL(fileURLWithPath: TestScratch.directory("fluxd-log") + "/fluxd.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        process.executableURL = toolURL("fluxd")
+        process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = try FileHandle(forWritingTo: logURL)
         process.standardError = process.standardOutput
