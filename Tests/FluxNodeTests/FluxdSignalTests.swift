@@ -15,8 +15,15 @@ import Testing
     /// a second, so a signal sent when the phase begins lands inside it.
     static let blockCount = 1_500
 
-    /// The shared chain as a `-loadblock` file, and a data folder that imported it (copied by each test).
-    static let fixture: Result<(blocks: String, folder: String), any Error> = Result {
+    /// The shared chain as a `-loadblock` file, and a data folder that imported it (copied by each test). Building
+    /// and importing block the calling thread for seconds, so this runs on a thread of its own: tests of other
+    /// suites in this process (RPC servers) need the few worker threads Dispatch and Swift concurrency share.
+    static func fixture() async throws -> (blocks: String, folder: String) {
+        try await onOwnThread { fixtureResult }.get()
+    }
+
+    /// Built once, on first use (off the Swift concurrency pool: see ``fixture()``).
+    static let fixtureResult: Result<(blocks: String, folder: String), any Error> = Result {
         let root = ChainBuilder.temporaryDirectory()
         var builder = ChainBuilder()
         let blocks = builder.chain(on: ChainParameters.regtest.genesisHash, count: blockCount)
@@ -24,7 +31,7 @@ import Testing
         try BlockFile.write(blocks, to: URL(fileURLWithPath: file))
         let folder = root + "/imported"
         let importer = try FluxdChild(["-regtest", "-datadir=\(folder)", "-plugins=\(try noPlugins())", "-loadblock=\(file)"])
-        guard importer.waitForExit(120) == 0 else { throw NodeTestError("fixture import failed:\n\(importer.log)") }
+        guard importer.blockingWaitForExit(120) == 0 else { throw NodeTestError("fixture import failed:\n\(importer.log)") }
         return (file, folder)
     }
 
@@ -36,9 +43,9 @@ import Testing
     }
 
     /// A fresh copy of the imported data folder.
-    static func importedCopy() throws -> String {
+    static func importedCopy() async throws -> String {
         let copy = ChainBuilder.temporaryDirectory() + "/node"
-        try FileManager.default.copyItem(atPath: try fixture.get().folder, toPath: copy)
+        try FileManager.default.copyItem(atPath: try await fixture().folder, toPath: copy)
         return copy
     }
 
@@ -61,9 +68,9 @@ import Testing
 
         // Mining: -gen with no pause between blocks; SIGINT once a few blocks are mined.
         let miner = try FluxdChild(args + ["-gen", "-blockinterval=0"])
-        #expect(miner.waitForLog("mined block 3 ", 60), "the miner did not start:\n\(miner.log)")
+        #expect(await miner.waitForLog("mined block 3 ", 60), "the miner did not start:\n\(miner.log)")
         miner.signal(SIGINT)
-        let minerHeight = try miner.expectCleanStop(after: "SIGINT")
+        let minerHeight = try await miner.expectCleanStop(after: "SIGINT")
         #expect(minerHeight >= 3)
         #expect(try Self.committedTip(dir) == minerHeight)
 
@@ -79,7 +86,7 @@ import Testing
         })
         #expect(restarted == minerHeight || restarted == minerHeight + 1, "restarted at \(restarted) after stopping at \(minerHeight)")
         idle.signal(SIGTERM)
-        #expect(try idle.expectCleanStop(after: "SIGTERM") == restarted)
+        #expect(try await idle.expectCleanStop(after: "SIGTERM") == restarted)
         #expect(!FileManager.default.fileExists(atPath: dir + "/regtest/.cookie"), "the cookie is removed at stop")
     }
 
@@ -91,37 +98,37 @@ import Testing
         let command = "trap '' INT TERM; exec '\(toolURL("fluxd").path)' -regtest -datadir='\(dir)' -port=0 -rpcport=0 -listen=0 -plugins='\(plugins)'"
         for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
             let child = try FluxdChild(["-c", command], executable: URL(fileURLWithPath: "/bin/sh"))
-            #expect(child.waitForLog("RPC listening", 60), "fluxd did not start:\n\(child.log)")
+            #expect(await child.waitForLog("RPC listening", 60), "fluxd did not start:\n\(child.log)")
             child.signal(signal)
-            #expect(try child.expectCleanStop(after: name) == 0)
+            #expect(try await child.expectCleanStop(after: name) == 0)
         }
     }
 
     @Test func signalsDuringReindexAndImportStopAtAConsistentHeight() async throws {
-        let (file, _) = try Self.fixture.get()
+        let (file, _) = try await Self.fixture()
         // -reindex: the signal lands while blocks are connected again; the chain stops there, committed.
-        let dir = try Self.importedCopy()
+        let dir = try await Self.importedCopy()
         let plugins = try Self.noPlugins()
         let reindex = try FluxdChild(["-regtest", "-datadir=\(dir)", "-plugins=\(plugins)", "-listen=0", "-port=0",
                                       "-rpcport=0", "-reindex", "-dbbatchblocks=50"])
-        #expect(reindex.waitForLog("reindexing: rebuilding", 60), "no reindex:\n\(reindex.log)")
+        #expect(await reindex.waitForLog("reindexing: rebuilding", 60), "no reindex:\n\(reindex.log)")
         reindex.signal(SIGTERM)
-        let stoppedAt = try reindex.expectCleanStop(after: "SIGTERM")
+        let stoppedAt = try await reindex.expectCleanStop(after: "SIGTERM")
         #expect(reindex.log.contains("reindex stopped at height \(stoppedAt)"), "the reindex was not interrupted:\n\(reindex.log)")
         #expect(stoppedAt < Self.blockCount)
         #expect(try Self.committedTip(dir) == stoppedAt)
         // The next start continues: importing the same file again (nothing new) ends at the full height.
         let resumed = try FluxdChild(["-regtest", "-datadir=\(dir)", "-plugins=\(plugins)", "-loadblock=\(file)"])
-        #expect(resumed.waitForExit(120) == 0)
+        #expect(await resumed.waitForExit(120) == 0)
         #expect(try Self.committedTip(dir) == Self.blockCount)
 
         // -loadblock: the signal lands inside the import; what was connected is committed.
         let fresh = ChainBuilder.temporaryDirectory()
         let importer = try FluxdChild(["-regtest", "-datadir=\(fresh)", "-plugins=\(plugins)", "-loadblock=\(file)",
                                        "-dbbatchblocks=50"])
-        #expect(importer.waitForLog("chain tip ", 60))
+        #expect(await importer.waitForLog("chain tip ", 60))
         importer.signal(SIGINT)
-        let imported = try importer.expectCleanStop(after: "SIGINT")
+        let imported = try await importer.expectCleanStop(after: "SIGINT")
         #expect(importer.log.contains("import of \(file) stopped after"), "the import was not interrupted:\n\(importer.log)")
         #expect(imported < Self.blockCount)
         #expect(try Self.committedTip(fresh) == imported)
@@ -129,13 +136,13 @@ import Testing
 
     @Test func signalsWhilePluginsCatchUpAtStartAndDuringReloadplugin() async throws {
         // Start-up: addressindex has seen no block of the imported chain and replays it; SIGTERM lands inside.
-        let dir = try Self.importedCopy()
+        let dir = try await Self.importedCopy()
         let port = try freeLoopbackPort()
         let args = ["-regtest", "-datadir=\(dir)", "-listen=0", "-port=0", "-rpcport=\(port)"]
         let starting = try FluxdChild(args + ["-plugins=\(try Self.addressIndexPlugins(enabled: true))"])
-        #expect(starting.waitForLog("plugin addressindex: replaying blocks", 60), "no replay:\n\(starting.log)")
+        #expect(await starting.waitForLog("plugin addressindex: replaying blocks", 60), "no replay:\n\(starting.log)")
         starting.signal(SIGTERM)
-        let startHeight = try starting.expectCleanStop(after: "SIGTERM")
+        let startHeight = try await starting.expectCleanStop(after: "SIGTERM")
         #expect(startHeight == Self.blockCount, "stopped at \(startHeight):\n\(starting.log)")
         #expect(starting.log.contains("plugin addressindex: replay stopped at height"), "the replay was not interrupted:\n\(starting.log)")
         let startCursor = try Self.cursor(dir, plugin: "addressindex")
@@ -147,9 +154,9 @@ import Testing
         let cli = ["-regtest", "-datadir=\(dir)", "-rpcport=\(port)"]
         #expect(await eventually(30) { (try? await runTool("flux-cli", cli + ["getblockcount"]))?.status == 0 })
         let reload = Task { try await runTool("flux-cli", cli + ["reloadplugin", "addressindex"]) }
-        #expect(running.waitForLog("plugin addressindex: replaying blocks", 30), "no catch-up:\n\(running.log)")
+        #expect(await running.waitForLog("plugin addressindex: replaying blocks", 30), "no catch-up:\n\(running.log)")
         running.signal(SIGTERM)
-        #expect(try running.expectCleanStop(after: "SIGTERM") == Self.blockCount)
+        #expect(try await running.expectCleanStop(after: "SIGTERM") == Self.blockCount)
         #expect(running.log.contains("plugin addressindex: replay stopped at height"), "the catch-up was not interrupted:\n\(running.log)")
         _ = try? await reload.value
         let reloadCursor = try #require(try Self.cursor(dir, plugin: "addressindex"))
@@ -159,13 +166,13 @@ import Testing
 
     @Test func signalWhileSyncingFromAPeer() async throws {
         // The peer serves the imported chain; the syncing node gets SIGTERM once it has some of it.
-        let source = try Self.importedCopy()
+        let source = try await Self.importedCopy()
         let p2p = try freeLoopbackPort()
         let plugins = try Self.noPlugins()
         let server = try FluxdChild(["-regtest", "-datadir=\(source)", "-plugins=\(plugins)", "-listen=1", "-bind=127.0.0.1",
                                      "-port=\(p2p)", "-rpcport=0", "-whitelist=127.0.0.1"])
         defer { server.signal(SIGTERM) }
-        #expect(server.waitForLog("RPC listening", 60))
+        #expect(await server.waitForLog("RPC listening", 60))
         let dir = ChainBuilder.temporaryDirectory()
         let rpcPort = try freeLoopbackPort()
         let syncing = try FluxdChild(["-regtest", "-datadir=\(dir)", "-plugins=\(plugins)", "-listen=0", "-port=0",
@@ -175,7 +182,7 @@ import Testing
         #expect(await eventually(60) { Int((try? await runTool("flux-cli", cli))?.stdout.dropLast() ?? "0") ?? 0 > 0 },
                 "no block arrived:\n\(syncing.log)")
         syncing.signal(SIGTERM)
-        let height = try syncing.expectCleanStop(after: "SIGTERM")
+        let height = try await syncing.expectCleanStop(after: "SIGTERM")
         #expect(height > 0)
         #expect(try Self.committedTip(dir) == height)
         print("fluxd signal test: stopped while syncing at height \(height) of \(Self.blockCount)")
@@ -227,8 +234,13 @@ final class FluxdChild: @unchecked Sendable {
     /// The log so far.
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    /// Waits until the log contains `text` (true) or `seconds` pass or the process ends without it (false).
-    func waitForLog(_ text: String, _ seconds: Double) -> Bool {
+    /// Waits until the log contains `text` (true) or `seconds` pass or the process ends without it (false). The
+    /// polling runs on a thread of its own, never on a Swift concurrency or Dispatch worker.
+    func waitForLog(_ text: String, _ seconds: Double) async -> Bool {
+        await onOwnThread { self.blockingWaitForLog(text, seconds) }
+    }
+
+    private func blockingWaitForLog(_ text: String, _ seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if log.contains(text) { return true }
@@ -242,8 +254,13 @@ final class FluxdChild: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, number) }
     }
 
-    /// The exit status, or nil when the process is still running after `seconds`.
-    func waitForExit(_ seconds: Double) -> Int32? {
+    /// The exit status, or nil when the process is still running after `seconds` (waits on a thread of its own).
+    func waitForExit(_ seconds: Double) async -> Int32? {
+        await onOwnThread { self.blockingWaitForExit(seconds) }
+    }
+
+    /// ``waitForExit(_:)`` blocking the calling thread.
+    func blockingWaitForExit(_ seconds: Double) -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(5_000) }
         guard !process.isRunning else { return nil }
@@ -253,8 +270,8 @@ final class FluxdChild: @unchecked Sendable {
 
     /// Expects exit status 0 within 10 seconds of the signal, the signal and the shutdown logged, and returns the
     /// height of the "stopped at height N" line.
-    func expectCleanStop(after signalName: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
-        let status = waitForExit(10)
+    func expectCleanStop(after signalName: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int {
+        let status = await waitForExit(10)
         let text = log
         #expect(status == 0, "fluxd did not exit 0 within 10 s of \(signalName) (status \(status.map(String.init) ?? "still running")):\n\(text)",
                 sourceLocation: sourceLocation)
@@ -267,5 +284,13 @@ final class FluxdChild: @unchecked Sendable {
             throw NodeTestError("unreadable \"stopped at height\" line:\n\(text)")
         }
         return height
+    }
+}
+
+/// Runs blocking `body` on a new thread and waits for it without holding a Swift concurrency or Dispatch worker
+/// (on Linux they share a few threads, which the in-process nodes and RPC servers of other tests need).
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { done in
+        Thread { done.resume(returning: body()) }.start()
     }
 }

@@ -142,7 +142,8 @@ final class Gate: Sendable {
 }
 
 /// A blocking loopback TCP connection speaking just enough HTTP/1.1; closed when released. Blocking reads run on
-/// Dispatch, not on the Swift concurrency pool the server under test also uses.
+/// a thread of their own: on Linux, Dispatch's global queues and the Swift concurrency pool share a few worker
+/// threads, and readers blocked there would starve the handlers of the server under test.
 final class RawConnection: @unchecked Sendable {
     let fd: Int32
 
@@ -186,9 +187,7 @@ final class RawConnection: @unchecked Sendable {
     /// Reads one response (status 0 when none arrives): headers, then Content-Length bytes of body.
     func readResponse() async -> (status: Int, body: String) {
         let fd = self.fd
-        return await withCheckedContinuation { done in
-            DispatchQueue.global().async { done.resume(returning: RawConnection.readResponse(fd)) }
-        }
+        return await onOwnThread { RawConnection.readResponse(fd) }
     }
 
     private static func readResponse(_ fd: Int32) -> (status: Int, body: String) {
@@ -217,14 +216,12 @@ final class RawConnection: @unchecked Sendable {
     /// True when the server closes the connection within the 5-second receive timeout (input is discarded).
     func waitForClose() async -> Bool {
         let fd = self.fd
-        return await withCheckedContinuation { done in
-            DispatchQueue.global().async {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                    if n == 0 { return done.resume(returning: true) }
-                    if n < 0 { return done.resume(returning: errno == ECONNRESET) }
-                }
+        return await onOwnThread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n == 0 { return true }
+                if n < 0 { return errno == ECONNRESET }
             }
         }
     }
@@ -238,4 +235,11 @@ func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool 
         try? await Task.sleep(for: .milliseconds(20))
     }
     return await condition()
+}
+
+/// Runs blocking `body` on a new thread and waits for it without holding a Swift concurrency or Dispatch worker.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { done in
+        Thread { done.resume(returning: body()) }.start()
+    }
 }
