@@ -15,6 +15,10 @@ public struct ChainOptions: Sendable {
     public var scriptThreads: Int = 0
     /// The current (network-adjusted) time in unix seconds, for the future-time rule.
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    /// Asked before each block is connected while activating the best chain (at start-up, during `-reindex`,
+    /// import and sync): when it returns true the chain commits what it connected and stops there, a consistent
+    /// state that the next start continues from. The node sets it to its shutdown request.
+    public var interruptRequested: @Sendable () -> Bool = { false }
 
     /// Default options.
     public init() {}

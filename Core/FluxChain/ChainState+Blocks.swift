@@ -88,7 +88,7 @@ extension ChainState {
     public func activateBestChain() throws(ChainError) {
         lock.lock(); defer { lock.unlock() }
         guard !reindexInProgress else { return }   // see `continueReindex`
-        while true {
+        while !options.interruptRequested() {
             let current = active[active.count - 1]
             guard let best = bestCandidate(), best !== current, Self.isBetter(best, than: current) else { break }
             let fork = forkPoint(current, best)
@@ -107,6 +107,7 @@ extension ChainState {
                 var walk: BlockIndexEntry? = best
                 while let w = walk, w !== fork { path.append(w); walk = w.parent }
                 for e in path.reversed() {
+                    if options.interruptRequested() { break }
                     do {
                         try connect(e)
                     } catch {

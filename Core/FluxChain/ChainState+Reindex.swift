@@ -106,6 +106,14 @@ extension ChainState {
             throw failure(nil, error)
         }
         for height in (fork.height + 1)..<(target.height + 1) {
+            if options.interruptRequested() {
+                // Shutting down: keep what was connected (and the marker); the next start continues from here.
+                do { try commitPending() } catch {
+                    try? recoverFromFailedCommit()
+                    throw failure(nil, error)
+                }
+                return
+            }
             guard let entry = target.ancestor(at: height) else { break }
             guard entry.status.contains(.haveData) else {
                 throw failure(entry, .storage(StorageError("block \(entry.hash) at height \(height) is not stored")))

@@ -8,11 +8,14 @@ import Logging
 public struct BlockImporter {
     let chain: ChainState
     let logger: Logger
+    let shouldStop: @Sendable () -> Bool
 
-    /// An importer into `chain`.
-    public init(chain: ChainState, logger: Logger) {
+    /// An importer into `chain`; `shouldStop` is asked before each block (fluxd passes its shutdown request), and
+    /// when it returns true the import ends there (every block connected so far is committed by the chain).
+    public init(chain: ChainState, logger: Logger, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.chain = chain
         self.logger = logger
+        self.shouldStop = shouldStop
     }
 
     /// Imports one file; returns (imported, rejected) counts.
@@ -45,7 +48,12 @@ public struct BlockImporter {
                 queue += waiting.removeValue(forKey: b.hash) ?? []
             }
         }
+        var interrupted = false
         while offset + 8 <= bytes.count {
+            if shouldStop() {
+                interrupted = true
+                break
+            }
             guard Array(bytes[offset..<offset + 4]) == magic else {
                 logger.error("\(path) at offset \(offset): expected the network magic; stopping")
                 break
@@ -66,6 +74,10 @@ public struct BlockImporter {
             offset += size
         }
         let orphans = waiting.values.map(\.count).reduce(0, +)
+        if interrupted {
+            logger.info("import of \(path) stopped after \(imported) blocks (shutting down); tip at height \(chain.height)")
+            return (imported, rejected)
+        }
         logger.info("\(String(format: "imported %d blocks from %@ in %.2f s (%d rejected, %d without parent); tip at height %d", imported, path, Date().timeIntervalSince(start), rejected, orphans, chain.height))")
         return (imported, rejected)
     }

@@ -162,6 +162,12 @@ extension Node {
             guard cursorHeight < tip else { return }
             logger.info("plugin \(plugin.name): replaying blocks \(cursorHeight + 1) to \(tip)")
             for height in (cursorHeight + 1)...tip {
+                // Each replayed block is committed with the cursor, so stopping here is consistent: the next
+                // start resumes from the cursor.
+                if shutdown.isTriggered {
+                    logger.info("plugin \(plugin.name): replay stopped at height \(height - 1) (shutting down)")
+                    return
+                }
                 guard let entry = chain.entry(at: height), let block = try? chain.block(entry.hash) else {
                     plugins.disable(plugin, reason: "block \(height) is not stored; cannot replay")
                     return

@@ -71,6 +71,9 @@ extension Node {
             if let v = p.optional(1) {
                 if case let .bool(b) = v { verbosity = b ? 1 : 0 } else { verbosity = try p.int(1) }
             }
+            guard (0...2).contains(verbosity) else {
+                throw RPCError(code: -8, message: "Verbosity must be in range from 0 to 2")
+            }
             let block: Block?
             do throws(ChainError) { block = try self.chain.block(entry.hash) } catch { throw Self.rpcError(error) }
             guard let block else { throw RPCError(code: -1, message: "Block not available (header only)") }
@@ -88,8 +91,12 @@ extension Node {
         }
         method("gettxout", "Blockchain", "gettxout \"txid\" n ( includemempool )\nDetails of an unspent output.") { p throws(RPCError) in
             try p.check(max: 3, min: 2)
-            let outpoint = OutPoint(hash: try p.hash(0), index: UInt32(clamping: try p.int(1)))
+            let hash = try p.hash(0)
+            let n = try p.int(1)
             let includeMempool = try p.bool(2, default: true)
+            // As fluxd: a negative output index names no output (null), never output 0.
+            guard let index = UInt32(exactly: n) else { return .null }
+            let outpoint = OutPoint(hash: hash, index: index)
             let tip = self.chain.tip
             if includeMempool {
                 if self.mempool.spender(of: outpoint) != nil { return .null }
@@ -113,8 +120,11 @@ extension Node {
         }
         method("verifychain", "Blockchain", "verifychain ( checklevel numblocks )\nRe-checks the last blocks: stored bodies, merkle roots, proofs, undo data.") { p throws(RPCError) in
             try p.check(max: 2)
+            // checklevel (0-4, clamped as fluxd does) is read for its type; every level runs the same checks here.
+            _ = min(4, max(0, try p.int(0, default: 3)))
             let depth = try p.int(1, default: 6)
-            return .bool(self.verifyChain(depth: depth == 0 ? self.chain.height : depth))
+            // As fluxd: 0 or a negative count checks the whole chain.
+            return .bool(self.verifyChain(depth: depth <= 0 ? self.chain.height : depth))
         }
         method("invalidateblock", "Blockchain", "invalidateblock \"hash\"\nMarks a block and its descendants invalid.") { p throws(RPCError) in
             try p.check(max: 1, min: 1)

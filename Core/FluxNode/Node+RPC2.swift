@@ -30,8 +30,11 @@ extension Node {
                 guard let text = item["txid"]?.stringValue, let hash = Hash256(displayHex: text) else {
                     throw RPCError(code: -8, message: "createrawtransaction: an input lacks a 64-character hex txid")
                 }
-                guard let n = item["vout"]?.intValue, let index = UInt32(exactly: n) else {
-                    throw RPCError(code: -8, message: "createrawtransaction: input \(text) lacks a valid vout")
+                guard let n = item["vout"]?.intValue else {
+                    throw RPCError(code: -8, message: "Invalid parameter, missing vout key (input \(text))")
+                }
+                guard let index = UInt32(exactly: n) else {
+                    throw RPCError(code: -8, message: "Invalid parameter, vout must be positive (input \(text): \(n))")
                 }
                 let sequence = item["sequence"]?.intValue.flatMap { UInt32(exactly: $0) } ?? .max
                 let outpoint = OutPoint(hash: hash, index: index)
@@ -65,7 +68,7 @@ extension Node {
             }
             let lockTime = try p.optional(2).map { v throws(RPCError) -> UInt32 in
                 guard let n = v.intValue, let t = UInt32(exactly: n) else {
-                    throw RPCError(code: -8, message: "createrawtransaction: locktime out of range")
+                    throw RPCError(code: -8, message: "Invalid parameter, locktime out of range")
                 }
                 return t
             } ?? 0
@@ -73,13 +76,20 @@ extension Node {
             var tx: Transaction
             if self.params.upgrades.isActive(.acadia, at: nextHeight) {
                 let expiry = try p.optional(3).map { v throws(RPCError) -> UInt32 in
-                    guard let n = v.intValue, let h = UInt32(exactly: n) else {
-                        throw RPCError(code: -8, message: "createrawtransaction: expiryheight out of range")
+                    // fluxd's checks: below the expiry threshold, and not expiring within 3 blocks (0 = never).
+                    guard let n = v.intValue.map(Int.init), n >= 0, n < Self.expiryHeightThreshold else {
+                        throw RPCError(code: -8, message: "Invalid parameter, expiryheight must be nonnegative and less than \(Self.expiryHeightThreshold).")
                     }
-                    return h
+                    if n != 0 && nextHeight + Self.expiringSoonThreshold > n {
+                        throw RPCError(code: -8, message: "Invalid parameter, expiryheight should be at least \(nextHeight + Self.expiringSoonThreshold) to avoid transaction expiring soon")
+                    }
+                    return UInt32(n)
                 } ?? UInt32(nextHeight + 20)
                 tx = Transaction.sapling(inputs: inputs, outputs: outputs, expiryHeight: expiry)
             } else {
+                guard p.optional(3) == nil else {
+                    throw RPCError(code: -8, message: "Invalid parameter, expiryheight can only be used if Overwinter is active when the transaction is mined")
+                }
                 tx = Transaction(version: 1, inputs: inputs, outputs: outputs)
             }
             tx.lockTime = lockTime
@@ -119,6 +129,11 @@ extension Node {
             return .string(tx.txid.description)
         }
     }
+
+    /// fluxd's `TX_EXPIRY_HEIGHT_THRESHOLD`: expiry heights must be below it.
+    static let expiryHeightThreshold = 500_000_000
+    /// fluxd's `TX_EXPIRING_SOON_THRESHOLD`: createrawtransaction refuses an expiry within this many blocks.
+    static let expiringSoonThreshold = 3
 
     func decodeTransaction(_ bytes: [UInt8]) throws(RPCError) -> Transaction {
         do { return try Transaction(serialized: bytes) } catch {
@@ -176,6 +191,7 @@ extension Node {
         method("getblocksubsidy", "Mining", "getblocksubsidy ( height )\nThe block subsidy at height.") { p throws(RPCError) in
             try p.check(max: 1)
             let h = try p.int(0, default: self.chain.height + 1)
+            guard h >= 0 else { throw RPCError(code: -8, message: "Block height out of range") }
             return .object([("miner", TransactionJSON.amount(self.params.blockSubsidy(at: h)))])
         }
         method("generate", "Mining", "generate numblocks\nMines blocks now (test networks) paying a new wallet address.") { p throws(RPCError) in

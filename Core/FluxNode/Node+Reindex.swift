@@ -37,6 +37,10 @@ extension Node {
         guard isReindexing else { return }
         logger.info("reindex: connecting stored blocks from height \(chain.height)")
         try chain.continueReindex()
-        logger.info("reindex done; tip \(chain.tip.hash) at height \(chain.height)")
+        if isReindexing {
+            logger.info("reindex stopped at height \(chain.height) (shutting down); the next start continues it")
+        } else {
+            logger.info("reindex done; tip \(chain.tip.hash) at height \(chain.height)")
+        }
     }
 }

@@ -77,6 +77,9 @@ extension Node {
             var prevouts: [OutPoint: TxOut] = [:]
             if case let .array(items)? = p.optional(1) {
                 for item in items {
+                    if case let .number(vout)? = item["vout"], let n = Int(vout), n < 0 {
+                        throw RPCError(code: -22, message: "vout must be positive (prevtxs entry with vout \(n))")
+                    }
                     guard case .object = item, case let .string(txid)? = item["txid"], let hash = Hash256(displayHex: txid),
                           case let .number(vout)? = item["vout"], let n = UInt32(vout),
                           case let .string(spk)? = item["scriptPubKey"], let script = Hex.decode(spk) else {

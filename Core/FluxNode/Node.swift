@@ -41,7 +41,9 @@ public final class Node: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
     let startedAt = Date()
-    let shutdown = ShutdownSignal()
+    /// Set by `stop` RPC, signals (fluxd) or ``requestShutdown()``; long work (connecting blocks, plugin catch-up,
+    /// mining) checks it and stops at a consistent point.
+    public let shutdown: ShutdownSignal
     /// Ports actually bound (useful when 0 was requested).
     public private(set) var p2pPort = 0
     public private(set) var rpcPorts: [Int] = []
@@ -63,15 +65,21 @@ public final class Node: @unchecked Sendable {
     /// Opens the chain in the data folder and builds every service (nothing listens until `start`).
     /// `repositoryPlugins` is the plugins file used when neither `-plugins` nor the data folder has one (fluxd passes
     /// the checkout's `plugins.toml`; nil means none).
-    public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "fluxd"), repositoryPlugins: String? = nil) throws {
+    /// `shutdown` may be set before or while the node is built (fluxd's signal thread sets it): connecting blocks
+    /// when the chain opens and catching plugins up then stop at the next block, and the caller should check it
+    /// and ``stop()`` the node.
+    public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "fluxd"), repositoryPlugins: String? = nil,
+                shutdown: ShutdownSignal = ShutdownSignal()) throws {
         self.configuration = configuration
         self.logger = logger
+        self.shutdown = shutdown
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         var chainOptions = ChainOptions()
         if let n = configuration.options.int("dbbatchblocks") { chainOptions.blocksPerCommit = max(n, 1) }
         if let mb = configuration.options.int("dbcache") { chainOptions.cacheBytes = max(mb, 4) << 20 }
         if let depth = configuration.options.int("maxreorgdepth") { chainOptions.maxReorgDepth = depth }
         if let threads = configuration.options.int("par") { chainOptions.scriptThreads = threads }
+        chainOptions.interruptRequested = { shutdown.isTriggered }
         chain = try ChainState(params: configuration.params,
                                path: configuration.dataDirectory.appendingPathComponent("chain").path,
                                options: chainOptions)
@@ -230,6 +238,8 @@ public final class Node: @unchecked Sendable {
     /// it did, or when the node is stopping).
     func produceBlock(to script: Script, maxNonces: Int, waitForSlot: Bool) throws -> Hash256? {
         miningLock.lock(); defer { miningLock.unlock() }
+        // The chain is closed (or about to be) once shutdown began; nothing more is mined.
+        guard !closed.withLockedValue({ $0 }) else { return nil }
         let tip = chain.tip
         let height = tip.height + 1
         let time = max(UInt32(Date().timeIntervalSince1970), max(tip.header.time, chain.medianTimePast()) + 1)
@@ -355,32 +365,4 @@ public struct ProofOfNodeNotEligible: Error, CustomStringConvertible, Sendable {
 public struct NodeError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A one-shot signal that tasks can wait for.
-final class ShutdownSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var triggered = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    var isTriggered: Bool { lock.lock(); defer { lock.unlock() }; return triggered }
-
-    func trigger() {
-        lock.lock()
-        guard !triggered else { lock.unlock(); return }
-        triggered = true
-        let w = waiters
-        waiters = []
-        lock.unlock()
-        for c in w { c.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if triggered { lock.unlock(); c.resume(); return }
-            waiters.append(c)
-            lock.unlock()
-        }
-    }
 }

@@ -2,6 +2,7 @@ import FluxNetwork
 import FluxOptions
 import FluxPrimitives
 import FluxRPC
+import FluxStorage
 import Foundation
 
 extension NodeConfiguration {
@@ -28,8 +29,10 @@ extension NodeConfiguration {
         return n
     }
 
-    /// RPC settings: `-rpcport`, `-rpcbind` (loopback by default), `-rpcallowip`, `-rpcuser`/`-rpcpassword`, and
-    /// a cookie file in the data folder (always written, as bitcoind does when no password is configured).
+    /// RPC settings: `-rpcport`, `-rpcbind` (loopback by default), `-rpcallowip`, `-rpcuser`/`-rpcpassword`, a
+    /// cookie file in the data folder (always written, as bitcoind does when no password is configured), and the
+    /// limits `-rpcthreads`, `-rpcworkqueue`, `-rpcservertimeout` and `-rpcmaxconnections` (default: see
+    /// `defaultRPCConnectionLimit`).
     public var rpcConfiguration: RPCServerConfiguration {
         var r = RPCServerConfiguration()
         let port = options.int("rpcport") ?? params.defaultRPCPort
@@ -40,6 +43,18 @@ extension NodeConfiguration {
         r.password = options.string("rpcpassword")
         r.cookieFile = dataDirectory.appendingPathComponent(".cookie").path
         if let threads = options.int("rpcthreads") { r.workerThreads = max(threads, 1) }
+        if let seconds = options.int("rpcservertimeout") { r.requestTimeout = .seconds(max(seconds, 1)) }
+        if let depth = options.int("rpcworkqueue") { r.workQueueDepth = depth }
+        r.maxConnections = options.int("rpcmaxconnections").map { max($0, 1) }
+            ?? Self.defaultRPCConnectionLimit(openFiles: OpenFileLimit.current,
+                                              p2pConnections: networkConfiguration.maxConnections)
         return r
+    }
+
+    /// The default cap on RPC connections: what the descriptor limit leaves after P2P connections, the database's
+    /// open files and ``OpenFileLimit/coreReserve``, between 16 and 512.
+    public static func defaultRPCConnectionLimit(openFiles: Int, p2pConnections: Int) -> Int {
+        let reserve = p2pConnections + DatabaseOptions().maxOpenFiles + OpenFileLimit.coreReserve
+        return min(512, max(16, openFiles - reserve))
     }
 }

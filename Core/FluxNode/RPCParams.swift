@@ -33,19 +33,31 @@ struct RPCParams {
         return s
     }
 
+    /// A 32-bit integer parameter, as bitcoind's `get_int` reads it: larger values are refused ("JSON integer out
+    /// of range", code -1) rather than wrapped or clamped.
     func int(_ i: Int, default value: Int? = nil) throws(RPCError) -> Int {
         guard let v = optional(i) else {
             if let value { return value }
             throw RPCError(code: -1, message: "\(method): parameter \(i + 1) is required")
         }
+        var parsed: Int?
         switch v {
         case let .number(n):
-            if let x = Int(n) { return x }
-            if let d = Double(n), d == d.rounded(), abs(d) < 1e15 { return Int(d) }
+            if let x = Int(n) {
+                parsed = x
+            } else if let d = Double(n), d == d.rounded(), abs(d) < 1e15 {
+                parsed = Int(d)
+            } else if let d = Double(n), d == d.rounded(), d.isFinite {
+                parsed = d < 0 ? Int.min : Int.max
+            }
         case let .bool(b): return b ? 1 : 0
         default: break
         }
-        throw RPCError(code: -3, message: "\(method): parameter \(i + 1) must be an integer")
+        guard let parsed else { throw RPCError(code: -3, message: "\(method): parameter \(i + 1) must be an integer") }
+        guard Int(Int32.min)...Int(Int32.max) ~= parsed else {
+            throw RPCError(code: -1, message: "\(method): parameter \(i + 1) is out of range (JSON integer out of range: \(v.serialized()))")
+        }
+        return parsed
     }
 
     func bool(_ i: Int, default value: Bool) throws(RPCError) -> Bool {

@@ -50,6 +50,9 @@ public struct NodeConfiguration: Sendable {
             throw OptionError(option: "whitelist", source: options.source("whitelist") ?? "command line",
                               problem: "\"\(text)\" is not an IP address or subnet (e.g. 127.0.0.1, 10.0.0.0/8, ::1)")
         }
+        for name in ["rpcservertimeout", "rpcmaxconnections"] where options.int(name) == 0 {
+            throw OptionError(option: name, source: options.source(name) ?? "command line", problem: "must be at least 1")
+        }
         self.params = params
         self.options = options
         self.dataDirectory = params.dataDirectorySuffix.map { base.appendingPathComponent($0) } ?? base

@@ -4,84 +4,14 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// What every connection of one server shares: who may call, the dispatcher, and the switch that stops replies
-/// from being scheduled on event loops that are shutting down.
-final class RPCConnectionContext: Sendable {
-    let dispatcher: RPCDispatcher
-    let subnets: [IPSubnet]
-    /// Accepted `user:password` pairs as UTF-8 bytes.
-    let credentials: [[UInt8]]
-    let maxBodyBytes: Int
-    let authFailureDelay: TimeAmount
-    let logger: Logger
-    /// Requests being handled, and whether the server has stopped.
-    private let state = LockedValue<(inFlight: Int, stopped: Bool)>((0, false))
-
-    init(dispatcher: RPCDispatcher, subnets: [IPSubnet], credentials: [String], maxBodyBytes: Int,
-         authFailureDelay: TimeAmount, logger: Logger) {
-        self.dispatcher = dispatcher
-        self.subnets = subnets
-        self.credentials = credentials.map { Array($0.utf8) }
-        self.maxBodyBytes = maxBodyBytes
-        self.authFailureDelay = authFailureDelay
-        self.logger = logger
-    }
-
-    /// Loopback, or inside one of the `-rpcallowip` subnets.
-    func allows(peer: String) -> Bool {
-        IPSubnet.isLoopback(peer) || subnets.contains { $0.contains(peer) }
-    }
-
-    enum Authorization { case missing, wrong, accepted }
-
-    /// Checks an `Authorization: Basic …` header against every accepted pair in constant time per pair.
-    func authorize(_ header: String?) -> Authorization {
-        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return .missing }
-        guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces))
-        else { return .wrong }
-        let given = [UInt8](decoded)
-        var matched = false
-        for expected in credentials where RPCConnectionContext.constantTimeEqual(given, expected) { matched = true }
-        return matched ? .accepted : .wrong
-    }
-
-    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<a.count { difference |= a[i] ^ b[i] }
-        return difference == 0
-    }
-
-    /// Counts a request as in flight; false once the server has stopped.
-    func begin() -> Bool {
-        state.withLock { s in
-            if s.stopped { return false }
-            s.inFlight += 1
-            return true
-        }
-    }
-
-    /// Ends an in-flight request, running `schedule` (which hands the reply to the event loop) only if the server
-    /// has not stopped; the lock makes this atomic with ``stop()``.
-    func finish(_ schedule: () -> Void) {
-        state.withLock { s in
-            s.inFlight -= 1
-            if !s.stopped { schedule() }
-        }
-    }
-
-    var inFlight: Int { state.withLock { $0.inFlight } }
-
-    /// After this no reply is scheduled on an event loop.
-    func stop() { state.withLock { $0.stopped = true } }
-}
-
 /// One HTTP connection of the RPC server, after NIO's HTTP/1.1 codec and pipelining handler (so requests arrive
 /// one at a time and replies go out in order).
 ///
 /// Checks run in bitcoind's order: allowed address (403), POST (405), path `/` or `/wallet/…` (404), credentials
-/// (401), body size (413, connection closed). The JSON-RPC work is done in a task; the reply is written back on
-/// the connection's event loop.
+/// (401), body size (413, connection closed), work queue (503 "Work queue depth exceeded"). The JSON-RPC work is
+/// done in a task; the reply is written back on the connection's event loop. A connection that does not deliver a
+/// complete request within the request timeout (from when it opens, or from the end of the previous reply) is
+/// closed.
 final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -103,12 +33,37 @@ final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let shared: RPCConnectionContext
     private var state = State.idle
     private var peer = "?"
+    /// Closes the connection when the request being awaited is not complete in time.
+    private var requestDeadline: Scheduled<Void>?
 
     init(shared: RPCConnectionContext) { self.shared = shared }
 
     func channelActive(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress?.ipAddress ?? "?"
+        armRequestDeadline(context: context)
         context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        requestDeadline?.cancel()
+        requestDeadline = nil
+        context.fireChannelInactive()
+    }
+
+    /// Starts the wait for a complete request (see ``RPCServerConfiguration/requestTimeout``).
+    private func armRequestDeadline(context: ChannelHandlerContext) {
+        requestDeadline?.cancel()
+        requestDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: shared.requestTimeout) { [self] in
+            requestDeadline = nil
+            switch state {
+            case .idle, .receiving, .refusing:
+                shared.logger.debug("rpc: closing the connection from \(peer): no complete request within the timeout (-rpcservertimeout)")
+                state = .closing
+                context.close(promise: nil)
+            case .responding, .closing:
+                break
+            }
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -124,6 +79,8 @@ final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             body.writeBuffer(&chunk)
             state = .receiving(keepAlive: keepAlive, body: body)
         case .end:
+            requestDeadline?.cancel()
+            requestDeadline = nil
             switch state {
             case let .receiving(keepAlive, body):
                 state = .responding
@@ -196,7 +153,14 @@ final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func dispatch(_ body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
-        guard shared.begin() else {
+        switch shared.begin() {
+        case .admitted:
+            break
+        case .queueFull:
+            reply(.serviceUnavailable, headers: [("Content-Type", "text/plain")], body: "Work queue depth exceeded",
+                  keepAlive: keepAlive, context: context)
+            return
+        case .stopped:
             state = .closing
             context.close(promise: nil)
             return
@@ -233,6 +197,7 @@ final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            armRequestDeadline(context: context)
         } else {
             state = .closing
             let channel = context.channel

@@ -23,6 +23,11 @@ public struct RPCServerError: Error, Hashable, Sendable, CustomStringConvertible
 /// client asks. Handlers run in Swift tasks, at most ``RPCServerConfiguration/workerThreads`` at once, never on the
 /// event loop; a failing handler produces an error reply and never takes the server down.
 ///
+/// Limits: a connection must deliver a complete request within ``RPCServerConfiguration/requestTimeout`` (else it
+/// is closed); at most ``RPCServerConfiguration/maxConnections`` connections are open (more are answered HTTP 503
+/// and closed); at most `workerThreads + workQueueDepth` requests are handled or waiting (more are answered
+/// HTTP 503 "Work queue depth exceeded").
+///
 /// ```swift
 /// let registry = RPCMethodRegistry()
 /// registry.register("getblockcount", category: "blockchain", help: "getblockcount") { _ in .int(0) }
@@ -93,7 +98,10 @@ public final class RPCServer: Sendable {
         let connections = RPCConnectionContext(
             dispatcher: RPCDispatcher(registry: registry, workers: configuration.workerThreads, logger: logger),
             subnets: subnets, credentials: credentials, maxBodyBytes: configuration.maxBodyBytes,
-            authFailureDelay: .milliseconds(Int64(configuration.authFailureDelayMilliseconds)), logger: logger)
+            authFailureDelay: .milliseconds(Int64(configuration.authFailureDelayMilliseconds)),
+            requestTimeout: Self.timeAmount(configuration.requestTimeout),
+            maxConnections: configuration.maxConnections,
+            maxAdmitted: max(1, configuration.workerThreads) + max(0, configuration.workQueueDepth), logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(2, System.coreCount))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 128)
@@ -101,6 +109,11 @@ public final class RPCServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard connections.openConnection() else {
+                        try channel.pipeline.syncOperations.addHandler(RPCConnectionRefusal())
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in connections.closeConnection() }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(RPCHTTPHandler(shared: connections))
                 }
@@ -138,6 +151,17 @@ public final class RPCServer: Sendable {
         running.connections.stop()
         try? await running.group.shutdownGracefully()
         if let path = configuration.cookieFile { unlink(path) }
+    }
+
+    /// Connections open now (refused ones not counted).
+    public var openConnections: Int { state.withLock { $0.running?.connections.openConnections ?? 0 } }
+
+    /// Requests admitted and not yet answered (handled or waiting for a worker).
+    var requestsInFlight: Int { state.withLock { $0.running?.connections.inFlight ?? 0 } }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
     }
 
     /// Stops the server (see ``stop(grace:)``).

@@ -22,6 +22,19 @@ public struct RPCServerConfiguration: Sendable {
     /// Delay before answering a request with wrong credentials, in milliseconds (bitcoind waits 250 ms to slow down
     /// password guessing). Requests without credentials are answered at once.
     public var authFailureDelayMilliseconds = 250
+    /// How long a connection may take to deliver a complete request (headers and body), counted from when it
+    /// opens or from the end of the previous reply on a kept-alive connection (fluxd's `-rpcservertimeout`,
+    /// default 30 s). A connection that has not finished a request by then is closed; a call being handled is
+    /// never cut.
+    public var requestTimeout: Duration = .seconds(30)
+    /// Connections open at once; past this a new connection is answered HTTP 503 and closed at once, so clients
+    /// that hold connections open cannot exhaust the process's file descriptors. Default 512 (fluxd derives it
+    /// from the descriptor limit, see `NodeConfiguration.rpcConfiguration`).
+    public var maxConnections = 512
+    /// Requests admitted beyond the ``workerThreads`` being handled (fluxd's `-rpcworkqueue`, default 16). A
+    /// request that finds every worker busy and this many requests waiting is answered HTTP 503
+    /// "Work queue depth exceeded", as bitcoind does.
+    public var workQueueDepth = 16
 
     /// The defaults: loopback port 16124, no extra allowed addresses, no password.
     public init() {}

@@ -12,10 +12,26 @@ import Logging
 /// Reads fluxd's options and `flux.conf`, opens the chain on RocksDB in the data folder, optionally rebuilds
 /// the UTXO set and the stateful plugins' namespaces (`-reindex`, or an unfinished one resumed) or imports block
 /// files (`-loadblock`), then runs the P2P network, the mempool, the wallet and JSON-RPC until `stop` or
-/// SIGINT/SIGTERM. `-gen` mines on test networks with the built-in Equihash solver.
+/// SIGINT/SIGTERM (either ends it cleanly in any phase, exit status 0). `-gen` mines on test networks with the
+/// built-in Equihash solver.
 @main
 enum Fluxd {
-    static func main() async {
+    static func main() {
+        // First, before any other thread exists, so that every thread inherits the mask (see TerminationSignals).
+        TerminationSignals.blockInThisThread()
+        // main is on the main actor, whose queue nothing drains while this thread waits: run detached.
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await run()
+            done.signal()
+        }
+        done.wait()
+    }
+
+    /// Everything after the signal mask. Each phase checks the shutdown request (SIGINT, SIGTERM or `stop`) and
+    /// the node is stopped like `stop` does (logged, committed, closed, exit status 0) whichever phase it came in:
+    /// opening the chain, loading and catching up plugins, `-reindex`, `-loadblock`, services running.
+    static func run() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let config: NodeConfiguration
         do {
@@ -36,6 +52,18 @@ enum Fluxd {
             return handler
         }
         let logger = Logger(label: "fluxd")
+        let shutdown = ShutdownSignal()
+        TerminationSignals.watch { number in
+            let name = TerminationSignals.name(number)
+            if shutdown.isTriggered {
+                logger.info("received \(name); already shutting down")
+            } else {
+                logger.info("received \(name); shutting down")
+                shutdown.trigger()
+            }
+        }
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        logger.debug("open file limit \(openFiles)")
         let params = config.params
         logger.info("fluxd starting on \(params.network.networkId); data folder \(config.dataDirectory.path)")
         guard GenesisBlock.block(for: params.network).hash == params.genesisHash else {
@@ -46,41 +74,40 @@ enum Fluxd {
             exit(checkPlugins(config, repositoryPlugins: repositoryPlugins, logger: logger) ? 0 : 1)
         }
         let node: Node
-        do { node = try Node(configuration: config, logger: logger, repositoryPlugins: repositoryPlugins) } catch {
+        do {
+            node = try Node(configuration: config, logger: logger, repositoryPlugins: repositoryPlugins, shutdown: shutdown)
+        } catch {
             fail("Error: cannot open the node's data: \(error)")
         }
         logger.info("chain tip \(node.chain.tip.hash) at height \(node.chain.height)")
-        if node.isReindexing {
+        if node.isReindexing && !shutdown.isTriggered {
             // -reindex reset the chain and the plugin namespaces when the node opened; without it, a reindex an
-            // earlier run did not finish (killed, or stopped at a refused block) continues.
+            // earlier run did not finish (killed, interrupted, or stopped at a refused block) continues.
             logger.info(config.options.flag("reindex")
                         ? "reindexing: rebuilding the UTXO set and the plugins' state from stored blocks"
                         : "resuming an unfinished reindex")
             do { try node.completeReindex() } catch {
-                try? node.chain.close()
+                await node.stop()
                 fail("Error: reindex failed: \(error)")
             }
         }
         let loadFiles = config.options.all("loadblock")
-        for file in loadFiles { BlockImporter(chain: node.chain, logger: logger).importFile(file) }
+        for file in loadFiles where !shutdown.isTriggered {
+            BlockImporter(chain: node.chain, logger: logger, shouldStop: { shutdown.isTriggered }).importFile(file)
+        }
         // With -loadblock and no networking requested, import and exit (bitcoind's -loadblock keeps running;
         // this build exits so scripts and tests can use it as an importer).
-        if !loadFiles.isEmpty && !config.options.flag("gen") && config.options.all("connect").isEmpty
-            && config.options.all("addnode").isEmpty && config.options.string("listen") == nil {
-            return
+        let importOnly = !loadFiles.isEmpty && !config.options.flag("gen") && config.options.all("connect").isEmpty
+            && config.options.all("addnode").isEmpty && config.options.string("listen") == nil
+        if !importOnly && !shutdown.isTriggered {
+            do { try await node.start() } catch {
+                await node.stop()
+                fail("Error: cannot start services: \(error)")
+            }
+            await node.waitForShutdown()
         }
-        do { try await node.start() } catch { fail("Error: cannot start services: \(error)") }
-        let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig)
-            source.setEventHandler { node.requestShutdown() }
-            source.resume()
-            return source
-        }
-        await node.waitForShutdown()
         logger.info("shutting down")
         await node.stop()
-        _ = signals
         logger.info("stopped at height \(node.chain.height)")
     }
 
@@ -95,6 +122,10 @@ enum Fluxd {
           -whitelist=IP[/BITS]       never ban peers from these addresses (repeatable; e.g. 127.0.0.1 on a local network)
           -peertimeout=S             drop peers silent for S seconds during the handshake or a request (default 30/60)
           -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P -rpcthreads=N
+          -rpcservertimeout=S        close RPC connections that send no complete request within S seconds (default 30)
+          -rpcworkqueue=N            RPC requests that may wait for a busy -rpcthreads worker; more get HTTP 503 (default 16)
+          -rpcmaxconnections=N       RPC connections open at once; more get HTTP 503 (default: what the descriptor
+                                     limit leaves after P2P and the database, 16 to 512)
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)
           -plugins=FILE              plugins.toml to use (default: data folder, else the checkout's)
           -checkplugins              load and validate every enabled plugin and its config, then exit
