@@ -17,6 +17,7 @@ public struct NodeOptions: Sendable {
         "loadblock": .repeated, "dbbatchblocks": .count, "bind": .text, "metricsport": .port, "dbcache": .count,
         "rpcthreads": .count, "blockinterval": .count, "rpcconnect": .text, "rpcclienttimeout": .count,
         "stdin": .flag, "maxreorgdepth": .count, "par": .count, "peertimeout": .count,
+        "maxsendbuffer": .count, "timeout": .count,
     ]
 
     /// How an option's value is read.
