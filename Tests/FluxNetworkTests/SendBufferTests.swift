@@ -80,3 +80,23 @@ import Testing
         }
     }
 }
+
+extension SendBufferTests {
+    @Test func otherRepliesWaitBehindAFullQueueToo() async throws {
+        try await LoopbackNode.with(params: .regtest, blocks: [Self.block],
+                                    configure: { $0.sendBufferLimit = Self.limit }) { node in
+            let peer = try RawPeer(port: node.port, magic: magic, receiveBuffer: 4096)
+            try peer.handshake()
+            // 40,000 getheaders (about 8 MB of headers replies); the write blocks once the node stops reading, so it
+            // runs on its own thread and ends when the node closes the connection.
+            let request = try P2PFrame.encode(.getheaders(BlockLocatorMessage(
+                version: UInt32(ProtocolVersion.current), locator: [ChainParameters.regtest.genesisHash], stop: .zero)),
+                configuration: P2PConfiguration(magic: magic))
+            let flood = [[UInt8]](repeating: request, count: 40_000).flatMap { $0 }
+            DispatchQueue.global().async { peer.sendRaw(flood) }
+            let peak = await peakQueue(node, seconds: 3)
+            #expect(peak > 0, "the queue was never seen in use")
+            #expect(peak <= Self.limit + 1_000, "peak send queue \(peak) bytes")
+        }
+    }
+}
