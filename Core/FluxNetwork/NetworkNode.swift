@@ -177,7 +177,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             logger.warning("bad peer address \(address)")
             return
         }
-        if bans.isBanned(host) { return }
+        if stopped || bans.isBanned(host) { return }
         if peers.values.contains(where: { $0.host == host && $0.port == port && $0.isOutbound }) { return }
         let key = "\(host):\(port)"
         guard !dialling.contains(key) else { return }
@@ -231,7 +231,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
 
     /// Called on the queue for every decoded message.
     func received(_ message: P2PMessage, from peer: Peer) {
-        guard peers[peer.id] != nil else { return }
+        // Nothing is sent once stopping: the event loops may be gone, and a write handed to them would be lost.
+        guard !stopped, peers[peer.id] != nil else { return }
         // Unknown commands share one counter, so peers cannot grow the table.
         if case .unknown = message { receivedByCommand["unknown", default: 0] += 1 } else {
             receivedByCommand[message.command, default: 0] += 1
@@ -267,7 +268,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     /// queue is below `sendBufferLimit` (fluxd's ProcessGetData loop). Runs again when the queue drains.
     /// Reading from the peer resumes once nothing waits.
     func serveQueued(_ peer: Peer) {
-        guard peers[peer.id] != nil else { return }
+        guard !stopped, peers[peer.id] != nil else { return }
         var missing: [InventoryItem] = []
         while !peer.isSendBufferFull {
             if let item = peer.pendingGetData.popFirst() {
@@ -390,6 +391,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         let known = connectedIds.withLockedValue { ids in peerId == 0 ? !ids.isEmpty : ids.contains(peerId) }
         guard known else { return false }
         queue.async {
+            guard !self.stopped else { return }
             for peer in self.peers.values where peer.isReady && (peerId == 0 || peer.id == peerId) {
                 if peer.isSendBufferFull {
                     self.logger.debug("peer \(peer.id): send queue full, \(command) dropped")
@@ -659,6 +661,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     }
 
     func announceBlock(_ tip: BlockIndexEntry) {
+        guard !stopped else { return }
         if let best = bestHeaderEntry, best.chainWork < tip.chainWork { bestHeaderEntry = tip }
         if bestHeaderEntry == nil { bestHeaderEntry = tip }
         // Announce only once caught up, as fluxd does during initial download.
@@ -674,6 +677,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     }
 
     func announceTransaction(_ txid: Hash256) {
+        guard !stopped else { return }
         for peer in peers.values where peer.isReady && !peer.knownInventory.contains(txid) && (peer.version?.relay ?? true)
             && !peer.isSendBufferFull {
             peer.remember(txid)
