@@ -23,6 +23,7 @@ extension BenchmarkGroup {
 //   SENDBUFFER_ITEMS    block items in each peer's getdata (default 100, ~190 MB asked per peer)
 //   SENDBUFFER_SECONDS  how long RSS is sampled after the floods start (default 15)
 //   SENDBUFFER_KB       passed as -maxsendbuffer when set (an older fluxd refuses the option)
+//   SENDBUFFER_LOG      a file for fluxd's output (default: discarded)
 private func setting(_ name: String, _ fallback: Int) -> Int {
     ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? fallback
 }
@@ -150,11 +151,22 @@ private func sendBufferBenchmark() throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: fluxd)
     process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    if let log = ProcessInfo.processInfo.environment["SENDBUFFER_LOG"] {
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+    } else {
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+    }
     try process.run()
     defer {
+        // SIGTERM, then SIGKILL after 10 s (a release fluxd at 6ee768e ignores SIGTERM).
         process.terminate()
+        let end = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

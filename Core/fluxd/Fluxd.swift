@@ -71,10 +71,12 @@ enum Fluxd {
             source.resume()
             return source
         }
+        // The signal sources must live until shutdown: `_ = signals` does not keep them alive in a release build,
+        // where they were released at once and SIGTERM / SIGINT were then ignored.
         await node.waitForShutdown()
+        withExtendedLifetime(signals) {}
         logger.info("shutting down")
         await node.stop()
-        _ = signals
         logger.info("stopped at height \(node.chain.height)")
     }
 
