@@ -812,10 +812,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         while free > 0, let c = addresses.select(excluding: busy) {
             let key = "\(c.host):\(c.port)"
             busy.insert(key)
-            if bans.isBanned(c.host) {
-                addresses.attempt(host: c.host, port: c.port)
-                continue
-            }
+            // A banned address is skipped this round, not charged an attempt: it is dialled once the ban is lifted.
+            if bans.isBanned(c.host) { continue }
             connect(to: c.host.contains(":") ? "[\(c.host)]:\(c.port)" : key)
             free -= 1
         }
