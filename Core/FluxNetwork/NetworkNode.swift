@@ -165,6 +165,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
 
     /// An outbound connection is established: register it, and speak first.
     func outboundConnected(_ peer: Peer) {
+        // Registered and no longer being dialled in one step, so no redial slips in between.
+        dialling.remove("\(peer.host):\(peer.port)")
         attach(peer)
         guard peers[peer.id] != nil else { return }
         sendVersion(to: peer)
@@ -191,11 +193,11 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             }
         bootstrap.connect(host: host, port: port).whenComplete { [weak self] result in
             guard let self else { return }
+            // A connection leaves `dialling` when it registers (`outboundConnected`), a failed dial here.
+            guard case let .failure(error) = result else { return }
             self.queue.async {
                 self.dialling.remove(key)
-                if case let .failure(error) = result {
-                    self.logger.debug("cannot connect to \(host):\(port): \(error)")
-                }
+                self.logger.debug("cannot connect to \(host):\(port): \(error)")
             }
         }
     }
