@@ -130,7 +130,7 @@ let package = Package(
         .executableTarget(name: "flux-bench",
                           dependencies: ["FluxPrimitives", "FluxEquihash", "FluxConsensus", "CSodium",
                                          "FluxStorage", "CRocksDB", "FluxChain", "FluxChainFixtures", "FluxScript", "FluxNode", "FluxOptions", "FluxPluginHost",
-                                         "FluxNodeModel",
+                                         "FluxNodeModel", "FluxP2P", .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Core/flux-bench", swiftSettings: strict),
 

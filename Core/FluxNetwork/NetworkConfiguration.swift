@@ -28,6 +28,22 @@ public struct NetworkConfiguration: Sendable {
     public var maxBlocksInFlightPerPeer = 16
     /// How far ahead of the tip blocks are requested.
     public var downloadWindow = 1024
+    /// `-maxsendbuffer` (in bytes; fluxd's option counts kilobytes of 1,000 bytes, default 1,000): while this
+    /// many bytes or more wait to be written to a peer, its requests (`getdata`, `getheaders`, `getaddr`, ...)
+    /// wait, reading from it pauses, and transaction announcements and plugin messages to it are dropped.
+    public var sendBufferLimit = 1_000_000
+    /// Seconds a peer's send queue may stay at or above `sendBufferLimit` before the peer is dropped.
+    public var sendBufferTimeout: TimeInterval = 60
+    /// Seconds an outbound dial may take (fluxd's `-timeout`, 5,000 ms by default).
+    public var connectTimeout: TimeInterval = 5
+    /// `-addnode` / `-connect` peers that cannot be reached, or that disconnect, are dialled again after this
+    /// many seconds, doubled after each failed dial up to `manualRetryMaxDelay`, for as long as the node runs.
+    public var manualRetryDelay: TimeInterval = 1
+    /// The longest wait between dials of an `-addnode` / `-connect` peer.
+    public var manualRetryMaxDelay: TimeInterval = 60
+    /// Seconds the address manager waits before dialling again an address that failed once (doubled per
+    /// further failure, up to an hour).
+    public var addressRetryDelay: TimeInterval = 60
     /// Misbehaviour score at which a peer is banned.
     public var banThreshold = 100
     /// How long a ban lasts.

@@ -24,7 +24,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     let p2p: P2PConfiguration
     let nonce = UInt64.random(in: 1...UInt64.max)
     let bans: BanList
-    let addresses: AddressBook
+    let addresses: AddressManager
     var peers: [Int: Peer] = [:]
     /// The next peer id (handed out on event loops, hence the lock).
     let peerIds = NIOLockedValueBox(1)
@@ -41,6 +41,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     var timer: (any DispatchSourceTimer)?
     /// Outbound connections being dialled ("host:port"), so the reconnect loop does not dial twice.
     var dialling: Set<String> = []
+    /// `-addnode` / `-connect` peers ("host:port") waiting to be dialled again: when, and the wait after that.
+    var manualRetries: [String: (next: Date, delay: TimeInterval)] = [:]
     var stopped = false
     /// Blocks requested from some peer.
     var inFlight: [Hash256: Int] = [:]
@@ -61,7 +63,9 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         self.logger = logger
         p2p = P2PConfiguration(magic: chain.params.messageStart)
         bans = BanList(file: configuration.dataDirectory?.appendingPathComponent("banlist.json"))
-        addresses = AddressBook(file: configuration.dataDirectory?.appendingPathComponent("peers.json"))
+        var limits = AddressManager.Limits()
+        limits.retryDelay = configuration.addressRetryDelay
+        addresses = AddressManager(file: configuration.dataDirectory?.appendingPathComponent("peers.json"), limits: limits)
         chain.addObserver(self)
         let previous = mempool.onAccepted
         mempool.onAccepted = { [weak self] entry in
@@ -109,9 +113,11 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         try? await serverChannel?.close()
     }
 
-    /// Installs the codecs and the peer handler. Outbound channels are set up before they connect, so their
-    /// address is the one dialled (`dialled`); inbound ones read it from the socket. The peer is registered on
-    /// the queue before any of its messages can be queued there.
+    /// Installs the decoder and the peer handler (the peer frames what it sends itself, to count its send
+    /// queue). Outbound channels are set up before they connect, so their address is the one dialled
+    /// (`dialled`); inbound ones read it from the socket. An inbound peer is registered on the queue now, an
+    /// outbound one once connected (`channelActive`): a dial that fails never registers, so it holds no slot.
+    /// Either way the peer is registered before any of its messages can be queued there.
     func setUp(_ channel: any Channel, outbound: Bool, dialled: (host: String, port: Int)? = nil) -> EventLoopFuture<Void> {
         let remote = channel.remoteAddress
         let host = dialled?.host ?? remote?.ipAddress ?? "?"
@@ -120,16 +126,19 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             defer { next += 1 }
             return next
         }
-        let peer = Peer(id: id, host: host, port: port, isOutbound: outbound, channel: channel)
+        let peer = Peer(id: id, host: host, port: port, isOutbound: outbound, channel: channel, p2p: p2p,
+                        sendBufferLimit: configuration.sendBufferLimit) { [weak self] peer in
+            guard let self else { return }
+            self.queue.async { self.serveQueued(peer) }
+        }
         let handler = PeerChannelHandler(node: self, peer: peer)
         let p2p = self.p2p
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandlers([
                 ByteToMessageHandler(P2PMessageDecoder(configuration: p2p)),
-                MessageToByteHandler(P2PMessageEncoder(configuration: p2p)),
                 handler,
             ])
-            self.queue.async { self.attach(peer) }
+            if !outbound { self.queue.async { self.attach(peer) } }
         }
     }
 
@@ -154,39 +163,41 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         logger.info("peer \(peer.id) connected \(peer.isOutbound ? "to" : "from") \(peer.addressDescription)")
     }
 
-    /// An outbound connection is established: we speak first.
+    /// An outbound connection is established: register it, and speak first.
     func outboundConnected(_ peer: Peer) {
+        // Registered and no longer being dialled in one step, so no redial slips in between.
+        dialling.remove("\(peer.host):\(peer.port)")
+        attach(peer)
         guard peers[peer.id] != nil else { return }
         sendVersion(to: peer)
     }
 
-    /// Opens an outbound connection to `address` ("host:port").
+    /// Opens an outbound connection to `address` ("host:port"). A dial that fails (refused, or no answer in
+    /// `connectTimeout`) leaves nothing behind but an attempt in the address manager.
     public func connect(to address: String) {
         guard let (host, port) = Self.split(address, defaultPort: chain.params.defaultPort) else {
             logger.warning("bad peer address \(address)")
             return
         }
-        if bans.isBanned(host) { return }
+        if stopped || bans.isBanned(host) { return }
         if peers.values.contains(where: { $0.host == host && $0.port == port && $0.isOutbound }) { return }
         let key = "\(host):\(port)"
         guard !dialling.contains(key) else { return }
         dialling.insert(key)
+        addresses.attempt(host: host, port: port)
         let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.seconds(10))
+            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
             .channelInitializer { [weak self] channel in
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
                 return self.setUp(channel, outbound: true, dialled: (host, port))
             }
         bootstrap.connect(host: host, port: port).whenComplete { [weak self] result in
             guard let self else { return }
+            // A connection leaves `dialling` when it registers (`outboundConnected`), a failed dial here.
+            guard case let .failure(error) = result else { return }
             self.queue.async {
                 self.dialling.remove(key)
-                switch result {
-                case .success: self.addresses.markTried(host: host, port: port, succeeded: true)
-                case let .failure(error):
-                    self.addresses.markTried(host: host, port: port, succeeded: false)
-                    self.logger.debug("cannot connect to \(host):\(port): \(error)")
-                }
+                self.logger.debug("cannot connect to \(host):\(port): \(error)")
             }
         }
     }
@@ -222,7 +233,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
 
     /// Called on the queue for every decoded message.
     func received(_ message: P2PMessage, from peer: Peer) {
-        guard peers[peer.id] != nil else { return }
+        // Nothing is sent once stopping: the event loops may be gone, and a write handed to them would be lost.
+        guard !stopped, peers[peer.id] != nil else { return }
         // Unknown commands share one counter, so peers cannot grow the table.
         if case .unknown = message { receivedByCommand["unknown", default: 0] += 1 } else {
             receivedByCommand[message.command, default: 0] += 1
@@ -243,7 +255,37 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             return
         }
         guard peer.isReady else { return }
+        // As fluxd's ProcessMessages: while requests wait (the send queue is full, or getdata items are not
+        // all served), later messages wait too, in order, and reading from the socket pauses.
+        if peer.isSendBufferFull || !peer.pendingGetData.isEmpty || !peer.deferredMessages.isEmpty {
+            peer.deferredMessages.append(message)
+            peer.pauseReading(true)
+            return
+        }
         handle(message, from: peer)
+        if !peer.pendingGetData.isEmpty { serveQueued(peer) }
+    }
+
+    /// Serves waiting `getdata` items, then handles the messages that waited behind them, while the peer's send
+    /// queue is below `sendBufferLimit` (fluxd's ProcessGetData loop). Runs again when the queue drains.
+    /// Reading from the peer resumes once nothing waits.
+    func serveQueued(_ peer: Peer) {
+        guard !stopped, peers[peer.id] != nil else { return }
+        var missing: [InventoryItem] = []
+        while !peer.isSendBufferFull {
+            if let item = peer.pendingGetData.popFirst() {
+                if !serve(item, to: peer) { missing.append(item) }
+                continue
+            }
+            if !missing.isEmpty {
+                peer.send(.notfound(missing))
+                missing = []
+            }
+            guard let next = peer.deferredMessages.popFirst() else { break }
+            handle(next, from: peer)
+        }
+        if !missing.isEmpty { peer.send(.notfound(missing)) }
+        peer.pauseReading(!peer.pendingGetData.isEmpty || !peer.deferredMessages.isEmpty)
     }
 
     func handleVersion(_ v: VersionMessage, from peer: Peer) {
@@ -265,14 +307,15 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         peer.bestKnownHeight = v.startHeight
         if !peer.isOutbound { sendVersion(to: peer) }
         peer.send(.verack)
-        if peer.isOutbound {
-            addresses.add(host: peer.host, port: peer.port, services: v.services)
-        }
     }
 
     func handshakeCompleted(_ peer: Peer) {
         guard let v = peer.version else { return }
         logger.info("peer \(peer.id) \(peer.addressDescription) ready: \(v.userAgent) protocol \(v.version) height \(v.startHeight)")
+        if peer.isOutbound {
+            addresses.good(host: peer.host, port: peer.port, services: v.services)
+            manualRetries["\(peer.host):\(peer.port)"] = nil
+        }
         if v.version >= ProtocolVersion.sendHeaders { peer.send(.sendheaders) }
         if v.version >= ProtocolVersion.sendCompact { peer.send(.sendcmpct(announce: false, version: 1)) }
         if peer.isOutbound { peer.send(.getaddr) }
@@ -299,15 +342,16 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             }
             if !list.isEmpty { peer.send(.addr(list)) }
         case let .addr(list):
+            let source = AddressManager.group(of: peer.host)
             for entry in list.prefix(P2PLimits.maxAddresses) {
                 let text = entry.address.description
                 if let (host, port) = Self.split(text, defaultPort: chain.params.defaultPort) {
                     addresses.add(host: host, port: port, services: entry.address.services,
-                                  seen: Date(timeIntervalSince1970: TimeInterval(entry.time)))
+                                  seen: Date(timeIntervalSince1970: TimeInterval(entry.time)), source: source)
                 }
             }
         case let .inv(items): handleInventory(items, from: peer)
-        case let .getdata(items): serve(items, to: peer)
+        case let .getdata(items): peer.pendingGetData.append(contentsOf: items)
         case .notfound: break
         case let .getheaders(request): serveHeaders(request, to: peer)
         case let .getblocks(request): serveBlockInventory(request, to: peer)
@@ -349,7 +393,12 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         let known = connectedIds.withLockedValue { ids in peerId == 0 ? !ids.isEmpty : ids.contains(peerId) }
         guard known else { return false }
         queue.async {
+            guard !self.stopped else { return }
             for peer in self.peers.values where peer.isReady && (peerId == 0 || peer.id == peerId) {
+                if peer.isSendBufferFull {
+                    self.logger.debug("peer \(peer.id): send queue full, \(command) dropped")
+                    continue
+                }
                 peer.send(.unknown(command: command, payload: payload))
             }
         }
@@ -371,20 +420,18 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         if !wanted.isEmpty { peer.send(.getdata(wanted)) }
     }
 
-    func serve(_ items: [InventoryItem], to peer: Peer) {
-        var missing: [InventoryItem] = []
-        for item in items {
-            if item.type == InventoryType.block.rawValue || item.type == InventoryType.compactBlock.rawValue {
-                if let block = try? chain.block(item.hash) {
-                    peer.send(.block(block))
-                } else { missing.append(item) }
-            } else if item.type == InventoryType.tx.rawValue, let entry = mempool.entry(item.hash) {
-                peer.send(.tx(entry.transaction))
-            } else {
-                missing.append(item)
-            }
+    /// Sends the block or transaction `item` names; false when this node does not have it.
+    func serve(_ item: InventoryItem, to peer: Peer) -> Bool {
+        if item.type == InventoryType.block.rawValue || item.type == InventoryType.compactBlock.rawValue {
+            guard let block = try? chain.block(item.hash) else { return false }
+            peer.send(.block(block))
+            return true
         }
-        if !missing.isEmpty { peer.send(.notfound(missing)) }
+        if item.type == InventoryType.tx.rawValue, let entry = mempool.entry(item.hash) {
+            peer.send(.tx(entry.transaction))
+            return true
+        }
+        return false
     }
 
     /// Answers `getheaders`: up to 160 full headers after the fork point, or, as fluxd does for a peer at
@@ -616,6 +663,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     }
 
     func announceBlock(_ tip: BlockIndexEntry) {
+        guard !stopped else { return }
         if let best = bestHeaderEntry, best.chainWork < tip.chainWork { bestHeaderEntry = tip }
         if bestHeaderEntry == nil { bestHeaderEntry = tip }
         // Announce only once caught up, as fluxd does during initial download.
@@ -631,7 +679,9 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     }
 
     func announceTransaction(_ txid: Hash256) {
-        for peer in peers.values where peer.isReady && !peer.knownInventory.contains(txid) && (peer.version?.relay ?? true) {
+        guard !stopped else { return }
+        for peer in peers.values where peer.isReady && !peer.knownInventory.contains(txid) && (peer.version?.relay ?? true)
+            && !peer.isSendBufferFull {
             peer.remember(txid)
             peer.send(.inv([InventoryItem(type: InventoryType.tx.rawValue, hash: txid)]))
         }
@@ -654,13 +704,23 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         }
     }
 
+    /// A decoding error ends the connection. Framing errors (bad magic, oversized length) score nothing, as in
+    /// fluxd: the address is not banned, so one glitch behind a NAT does not lock out everyone behind it.
+    /// Payload errors are charged their `banScore`.
     func protocolError(_ error: any Error, from peer: Peer) {
-        if let p2pError = error as? P2PError {
+        if let p2pError = error as? P2PError, p2pError.banScore > 0 {
             misbehaving(peer, p2pError.banScore, "\(p2pError)")
+        } else if let p2pError = error as? P2PError {
+            logger.info("disconnecting peer \(peer.id) \(peer.addressDescription): \(p2pError)")
         } else {
             logger.debug("peer \(peer.id) error: \(error)")
         }
         disconnect(peer)
+    }
+
+    /// A frame skipped by the decoder (bad checksum or command) is only logged, as fluxd does.
+    func skippedFrame(_ skipped: P2PSkippedFrame, from peer: Peer) {
+        logger.info("peer \(peer.id) \(peer.addressDescription): skipped a \(skipped.size)-byte frame: \(skipped.error)")
     }
 
     func disconnect(_ peer: Peer) {
@@ -672,6 +732,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         connected.withLockedValue { $0 = peers.count }
         connectedIds.withLockedValue { _ = $0.remove(peer.id) }
         for hash in peer.blocksInFlight.keys { inFlight[hash] = nil }
+        peer.pendingGetData.removeAll()
+        peer.deferredMessages.removeAll()
         logger.info("peer \(peer.id) \(peer.addressDescription) disconnected")
         downloadBlocks()
     }
@@ -708,26 +770,55 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             if let oldest = peer.blocksInFlight.values.min(), now.timeIntervalSince(oldest) > configuration.stallTimeout {
                 logger.info("peer \(peer.id) stalled block download")
                 disconnect(peer)
+                continue
             }
-        }
-        // Keep -connect/-addnode peers connected, and fill outbound slots from the address book.
-        let connected = Set(peers.values.filter(\.isOutbound).map { "\($0.host):\($0.port)" })
-        for node in configuration.connectOnly + configuration.addNodes {
-            if let (host, port) = Self.split(node, defaultPort: chain.params.defaultPort),
-               !connected.contains("\(host):\(port)"), Int(now.timeIntervalSince1970) % 5 == 0 {
-                connect(to: node)
-            }
-        }
-        if configuration.connectOnly.isEmpty {
-            let outbound = peers.values.filter(\.isOutbound).count
-            if outbound < configuration.maxOutbound {
-                for c in addresses.candidates(excluding: connected, limit: configuration.maxOutbound - outbound) {
-                    connect(to: "\(c.host):\(c.port)")
+            if peer.isSendBufferFull {
+                let since = peer.sendBufferFullSince ?? now
+                peer.sendBufferFullSince = since
+                if now.timeIntervalSince(since) > configuration.sendBufferTimeout {
+                    logger.info("peer \(peer.id) \(peer.addressDescription) left \(peer.unsentBytes) bytes unread for \(Int(configuration.sendBufferTimeout)) s")
+                    disconnect(peer)
                 }
+            } else {
+                peer.sendBufferFullSince = nil
             }
         }
+        redialManualPeers(now: now)
+        fillOutboundSlots()
         downloadBlocks()
         reportProgress()
+    }
+
+    /// Dials the `-connect` / `-addnode` peers that are neither connected nor being dialled, each when its
+    /// back-off has passed: `manualRetryDelay` after a loss, doubled after each further dial up to
+    /// `manualRetryMaxDelay`. A completed handshake clears the back-off.
+    func redialManualPeers(now: Date) {
+        let connected = Set(peers.values.filter(\.isOutbound).map { "\($0.host):\($0.port)" })
+        for node in configuration.connectOnly + configuration.addNodes {
+            guard let (host, port) = Self.split(node, defaultPort: chain.params.defaultPort) else { continue }
+            let key = "\(host):\(port)"
+            if connected.contains(key) || dialling.contains(key) { continue }
+            let retry = manualRetries[key] ?? (now, configuration.manualRetryDelay)
+            guard now >= retry.next else { continue }
+            manualRetries[key] = (now.addingTimeInterval(retry.delay), min(retry.delay * 2, configuration.manualRetryMaxDelay))
+            connect(to: node)
+        }
+    }
+
+    /// Without `-connect`, dials addresses chosen by the address manager while fewer than `maxOutbound`
+    /// outbound connections are open or being dialled.
+    func fillOutboundSlots() {
+        guard configuration.connectOnly.isEmpty else { return }
+        var busy = Set(peers.values.filter(\.isOutbound).map { "\($0.host):\($0.port)" }).union(dialling)
+        var free = configuration.maxOutbound - peers.values.filter(\.isOutbound).count - dialling.count
+        while free > 0, let c = addresses.select(excluding: busy) {
+            let key = "\(c.host):\(c.port)"
+            busy.insert(key)
+            // A banned address is skipped this round, not charged an attempt: it is dialled once the ban is lifted.
+            if bans.isBanned(c.host) { continue }
+            connect(to: c.host.contains(":") ? "[\(c.host)]:\(c.port)" : key)
+            free -= 1
+        }
     }
 
     func reportProgress() {
@@ -818,6 +909,8 @@ public struct PeerSnapshot: Sendable {
     public let banScore: Int
     public let blocksInFlight: Int
     public let ready: Bool
+    /// Bytes queued for the peer and not yet written to its socket (bounded by `-maxsendbuffer` plus one message).
+    public let sendQueueBytes: Int
 
     init(_ p: Peer) {
         id = p.id
@@ -832,5 +925,6 @@ public struct PeerSnapshot: Sendable {
         banScore = p.misbehaviour
         blocksInFlight = p.blocksInFlight.count
         ready = p.isReady
+        sendQueueBytes = p.unsentBytes
     }
 }

@@ -1,6 +1,7 @@
 import FluxP2P
 import FluxPrimitives
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One connection to another node. Mutable state is touched only on the network's queue.
@@ -14,6 +15,27 @@ public final class Peer: @unchecked Sendable {
     public let isOutbound: Bool
     let channel: any Channel
     let connectedAt = Date()
+    /// Frames this node sends are encoded with it.
+    let p2p: P2PConfiguration
+    /// `-maxsendbuffer` in bytes: while `unsentBytes` is at or above it, no request of the peer is served.
+    let sendBufferLimit: Int
+    /// Called (on an event loop) when `unsentBytes` falls below `sendBufferLimit` after being at or above it.
+    let drained: @Sendable (Peer) -> Void
+    /// Bytes handed to the channel and not yet written to the socket, readable from any thread.
+    let unsent = NIOLockedValueBox(0)
+    /// Bytes handed to the channel and not yet written to the socket (the send queue).
+    public var unsentBytes: Int { unsent.withLockedValue { $0 } }
+    /// True while the send queue is at or above the limit: requests wait (fluxd's `nSendSize >= SendBufferSize()`).
+    var isSendBufferFull: Bool { unsentBytes >= sendBufferLimit }
+    /// Since when the send queue has been at or above the limit (checked once a second), nil when below.
+    var sendBufferFullSince: Date?
+    /// Items of `getdata` requests not served yet, served one at a time while the send queue is below the limit
+    /// (fluxd's `vRecvGetData`).
+    var pendingGetData = CircularBuffer<InventoryItem>()
+    /// Messages received while requests were waiting, handled in order once they are served (fluxd's `vRecvMsg`).
+    var deferredMessages = CircularBuffer<P2PMessage>()
+    /// Reading from the socket is paused (the channel's auto-read is off) while requests wait.
+    var readingPaused = false
 
     /// The peer's `version` message, once received.
     public internal(set) var version: VersionMessage?
@@ -37,16 +59,45 @@ public final class Peer: @unchecked Sendable {
     /// Inventory the peer is known to have (to avoid re-announcing), bounded.
     var knownInventory = Set<Hash256>()
 
-    init(id: Int, host: String, port: Int, isOutbound: Bool, channel: any Channel) {
+    init(id: Int, host: String, port: Int, isOutbound: Bool, channel: any Channel, p2p: P2PConfiguration,
+         sendBufferLimit: Int, drained: @escaping @Sendable (Peer) -> Void) {
         self.id = id
         self.host = host
         self.port = port
         self.isOutbound = isOutbound
         self.channel = channel
+        self.p2p = p2p
+        self.sendBufferLimit = sendBufferLimit
+        self.drained = drained
     }
 
-    func send(_ message: P2PMessage) {
-        channel.writeAndFlush(message, promise: nil)
+    /// Frames `message` and queues it on the channel, counting its bytes in `unsentBytes` until the socket has
+    /// taken them (or the write failed). Returns false when the message cannot be framed (a plugin command that
+    /// is not printable ASCII of at most 12 bytes, or a payload over the size limit).
+    @discardableResult
+    func send(_ message: P2PMessage) -> Bool {
+        var buffer = channel.allocator.buffer(capacity: 0)
+        do { try P2PFrame.write(message, configuration: p2p, to: &buffer) } catch { return false }
+        let size = buffer.readableBytes
+        unsent.withLockedValue { $0 += size }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [self] _ in
+            let (before, after) = unsent.withLockedValue { n -> (Int, Int) in
+                defer { n -= size }
+                return (n, n - size)
+            }
+            if before >= sendBufferLimit && after < sendBufferLimit { drained(self) }
+        }
+        channel.writeAndFlush(buffer, promise: promise)
+        return true
+    }
+
+    /// Turns reading from the socket off or on (bounding what a peer whose requests wait can make us buffer).
+    func pauseReading(_ paused: Bool) {
+        guard paused != readingPaused else { return }
+        readingPaused = paused
+        channel.setOption(ChannelOptions.autoRead, value: !paused).whenFailure { _ in }
+        if !paused { channel.read() }
     }
 
     func remember(_ hash: Hash256) {
@@ -87,6 +138,15 @@ final class PeerChannelHandler: ChannelInboundHandler, Sendable {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let (node, peer) = (self.node, self.peer)
         node.queue.async { node.protocolError(error, from: peer) }
+    }
+
+    /// A frame the decoder skipped (bad checksum or bad command, as fluxd skips them) is logged.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let skipped = event as? P2PSkippedFrame {
+            let (node, peer) = (self.node, self.peer)
+            node.queue.async { node.skippedFrame(skipped, from: peer) }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

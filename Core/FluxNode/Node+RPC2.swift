@@ -323,7 +323,7 @@ extension Node {
                          ("pingtime", p.pingTime.map { .double($0) } ?? .null), ("version", .int(p.version)),
                          ("subver", .string(p.userAgent)), ("inbound", .bool(p.inbound)),
                          ("startingheight", .int(p.startHeight)), ("banscore", .int(p.banScore)),
-                         ("inflight", .int(p.blocksInFlight))])
+                         ("inflight", .int(p.blocksInFlight)), ("sendqueuebytes", .int(p.sendQueueBytes))])
             })
         }
         registry.register("getconnectioncount", category: "Network", help: "getconnectioncount\nNumber of connections.") { _ throws(RPCError) in

@@ -6,7 +6,8 @@ import FluxStorage
 import Foundation
 
 extension NodeConfiguration {
-    /// P2P settings from fluxd's options: `-port`, `-listen`, `-connect`, `-addnode`, `-maxconnections`, `-bind`.
+    /// P2P settings from fluxd's options: `-port`, `-listen`, `-connect`, `-addnode`, `-maxconnections`, `-bind`,
+    /// `-peertimeout`, `-maxsendbuffer` (kilobytes of 1,000 bytes, as fluxd) and `-timeout` (milliseconds).
     public var networkConfiguration: NetworkConfiguration {
         var n = NetworkConfiguration(port: options.int("port") ?? params.defaultPort)
         n.listen = options.string("listen").map { $0 == "1" } ?? options.all("connect").isEmpty
@@ -22,7 +23,10 @@ extension NodeConfiguration {
         if let t = options.int("peertimeout") {
             n.handshakeTimeout = TimeInterval(max(t, 1))
             n.stallTimeout = TimeInterval(max(t, 1))
+            n.sendBufferTimeout = TimeInterval(max(t, 1))
         }
+        if let kb = options.int("maxsendbuffer") { n.sendBufferLimit = max(kb, 1) * 1000 }
+        if let ms = options.int("timeout") { n.connectTimeout = TimeInterval(max(ms, 1)) / 1000 }
         n.bindHost = options.string("bind") ?? "0.0.0.0"
         n.whitelist = options.all("whitelist").compactMap(IPSubnet.init)
         n.dataDirectory = dataDirectory

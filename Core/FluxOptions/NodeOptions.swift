@@ -18,6 +18,7 @@ public struct NodeOptions: Sendable {
         "rpcthreads": .count, "blockinterval": .count, "rpcconnect": .text, "rpcclienttimeout": .count,
         "stdin": .flag, "maxreorgdepth": .count, "par": .count, "peertimeout": .count,
         "rpcservertimeout": .count, "rpcworkqueue": .count, "rpcmaxconnections": .count,
+        "maxsendbuffer": .count, "timeout": .count,
     ]
 
     /// How an option's value is read.

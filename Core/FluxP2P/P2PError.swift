@@ -20,12 +20,13 @@ public enum P2PError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A count in the payload exceeds the protocol's limit for that message (checked before allocation).
     case tooManyItems(command: String, count: Int, limit: Int)
 
-    /// Suggested misbehaviour score: 100 (ban) for framing errors, since the byte stream can no longer be
-    /// trusted and fluxd disconnects on them; 20 for an over-long list, as fluxd's `Misbehaving(20)` for
-    /// oversized `inv`, `getdata`, `addr` and `headers`; 20 for a malformed payload.
+    /// Suggested misbehaviour score: 0 for framing errors, as fluxd, which disconnects on a bad magic or an
+    /// oversized length and skips a frame with a bad checksum or command, but scores none of them (one glitch
+    /// behind a NAT must not ban everyone behind it); 20 for an over-long list, as fluxd's `Misbehaving(20)`
+    /// for oversized `inv`, `getdata`, `addr` and `headers`; 20 for a malformed payload.
     public var banScore: Int {
         switch self {
-        case .badMagic, .oversized, .badChecksum, .badCommand: 100
+        case .badMagic, .oversized, .badChecksum, .badCommand: 0
         case .malformedPayload, .tooManyItems: 20
         }
     }

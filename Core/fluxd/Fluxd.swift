@@ -120,7 +120,11 @@ enum Fluxd {
           -addnode=HOST:PORT         also connect to these peers (repeatable)
           -maxconnections=N          connection limit
           -whitelist=IP[/BITS]       never ban peers from these addresses (repeatable; e.g. 127.0.0.1 on a local network)
-          -peertimeout=S             drop peers silent for S seconds during the handshake or a request (default 30/60)
+          -peertimeout=S             drop peers silent for S seconds during the handshake or a request (default 30/60),
+                                     or that leave more than -maxsendbuffer unread for S seconds (default 60)
+          -maxsendbuffer=KB          per-peer send queue limit in kB of 1000 bytes (default 1000): a peer's requests
+                                     wait while more is queued for it
+          -timeout=MS                outbound connection timeout in milliseconds (default 5000)
           -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P -rpcthreads=N
           -rpcservertimeout=S        close RPC connections that send no complete request within S seconds (default 30)
           -rpcworkqueue=N            RPC requests that may wait for a busy -rpcthreads worker; more get HTTP 503 (default 16)

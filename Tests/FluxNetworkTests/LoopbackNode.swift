@@ -24,16 +24,19 @@ final class LoopbackNode: Sendable {
         self.port = port
     }
 
-    /// Starts a node on `params` holding `blocks`, connecting only to `connect` ("host:port").
-    static func start(params: ChainParameters, blocks: [Block] = [], connect: [String] = []) async throws -> LoopbackNode {
+    /// Starts a node on `params` holding `blocks`, connecting only to `connect` ("host:port"), listening on
+    /// `port` (0: any free port); `configure` adjusts the rest of its network configuration.
+    static func start(params: ChainParameters, blocks: [Block] = [], connect: [String] = [], port: Int = 0,
+                      configure: (inout NetworkConfiguration) -> Void = { _ in }) async throws -> LoopbackNode {
         var storage = DatabaseOptions()
         storage.syncWrites = false
         let chain = try ChainState(params: params, path: ChainBuilder.temporaryDirectory(), storage: storage)
         for block in blocks { try chain.acceptBlock(block) }
-        var configuration = NetworkConfiguration(port: 0)
+        var configuration = NetworkConfiguration(port: port)
         configuration.bindHost = "127.0.0.1"
         configuration.connectOnly = connect
         configuration.progressInterval = 0
+        configure(&configuration)
         var logger = Logger(label: "flux.net.test")
         logger.logLevel = .warning
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -45,9 +48,10 @@ final class LoopbackNode: Sendable {
 
     /// Starts a node (see `start`), runs `body` with it and stops it, also when `body` throws: stopping closes
     /// the chain, which must finish before the test process exits.
-    static func with<T>(params: ChainParameters, blocks: [Block] = [], connect: [String] = [],
+    static func with<T>(params: ChainParameters, blocks: [Block] = [], connect: [String] = [], port: Int = 0,
+                        configure: (inout NetworkConfiguration) -> Void = { _ in },
                         _ body: (LoopbackNode) async throws -> T) async throws -> T {
-        let node = try await start(params: params, blocks: blocks, connect: connect)
+        let node = try await start(params: params, blocks: blocks, connect: connect, port: port, configure: configure)
         do {
             let result = try await body(node)
             await node.stop()
@@ -64,6 +68,24 @@ final class LoopbackNode: Sendable {
         try? await group.shutdownGracefully()
         try? chain.close()
     }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on now (bound, read and released).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Bool in
+            bind(fd, p, length) == 0 && getsockname(fd, p, &length) == 0
+        }
+    }
+    guard bound else { throw RawPeerError("cannot bind a loopback port: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Polls `condition` every 50 ms until it holds or `seconds` pass; returns whether it held.

@@ -11,10 +11,14 @@ final class RawPeer: @unchecked Sendable {
     private var buffer = ByteBuffer()
     private let queue = DispatchQueue(label: "raw-peer")
 
-    /// Connects to 127.0.0.1:`port`; reads time out after `timeout` seconds.
-    init(port: Int, magic: [UInt8], timeout: Int = 10) throws {
+    /// Connects to 127.0.0.1:`port`; reads time out after `timeout` seconds. `receiveBuffer` (bytes) shrinks
+    /// the socket's receive buffer, for a peer that reads nothing.
+    init(port: Int, magic: [UInt8], timeout: Int = 10, receiveBuffer: Int32? = nil) throws {
         configuration = P2PConfiguration(magic: magic)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -32,6 +36,11 @@ final class RawPeer: @unchecked Sendable {
     /// Sends one framed message.
     func send(_ message: P2PMessage) throws {
         let bytes = try P2PFrame.encode(message, configuration: configuration)
+        _ = bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Sends `bytes` as they are (a hand-made frame).
+    func sendRaw(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
