@@ -70,23 +70,6 @@ final class LoopbackNode: Sendable {
     }
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on now (bound, read and released).
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Bool in
-            bind(fd, p, length) == 0 && getsockname(fd, p, &length) == 0
-        }
-    }
-    guard bound else { throw RawPeerError("cannot bind a loopback port: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
 
 /// Polls `condition` every 50 ms until it holds or `seconds` pass; returns whether it held.
 func eventually(_ seconds: Double = 30, _ condition: () async -> Bool) async -> Bool {

@@ -1,3 +1,4 @@
+import FluxChainFixtures
 import Foundation
 import Testing
 
@@ -80,23 +81,6 @@ import Testing
     }
 }
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Bool in
-            bind(fd, p, length) == 0 && getsockname(fd, p, &length) == 0
-        }
-    }
-    guard bound else { throw NodeTestError("no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
 
 /// Starts an executable built next to the test bundle, its output discarded.
 func startProcess(_ name: String, _ arguments: [String]) throws -> Process {
