@@ -217,4 +217,31 @@ echo "  fluxnodes.viewdeterministicfluxnodelist on node $last:"
 cli "$last" fluxnodes.viewdeterministicfluxnodelist | json '"\n".join("    %-8s %s:%d  confirmed %d, last paid %d, pays %s" % (n["tier"], n["txhash"][:16], n["outidx"], n["confirmed_height"], n["last_paid_height"], n["payment_address"]) for n in d)'
 [ "$(cli "$last" fluxnodes.viewdeterministicfluxnodelist)" = "$(cli 0 fluxnodes.viewdeterministicfluxnodelist)" ] \
   || { echo "node $last's FluxNode list differs from node 0's" >&2; exit 1; }
+if [ "${KEEP:-0}" != 1 ]; then
+  echo "== SIGTERM stops every node (as a supervisor's stop does): each must exit 0 within 30 s"
+  tip_before="$(cli "$last" getbestblockhash)"
+  stats_before="$(cli "$last" chainstats.summary)"
+  list_before="$(cli "$last" fluxnodes.viewdeterministicfluxnodelist)"
+  for i in $(seq 0 $last); do kill -TERM "${pids[$i]}"; done
+  for i in $(seq 0 $last); do
+    for _ in $(seq 1 300); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then echo "node $i ignored SIGTERM" >&2; exit 1; fi
+    code=0; wait "${pids[$i]}" || code=$?
+    [ "$code" = 0 ] || { echo "node $i exited with status $code after SIGTERM" >&2; exit 1; }
+    echo "  node $i: $(grep -o 'stopped at height [0-9]*' "$work/node$i.log" | tail -1), exit 0"
+  done
+  echo "== node $last restarts alone with -reindex: chain and plugin state rebuilt from its stored blocks"
+  "$bin/fluxd" -regtest -datadir="$work/node$last" -port=0 -rpcport="$(rpcport "$last")" -listen=0 \
+    -plugins="$work/node$last/plugins.toml" -upgradeheight=acadia:20 -upgradeheight=kamata:30 -upgradeheight=pon:"$pon" \
+    -reindex >"$work/node$last-reindex.log" 2>&1 &
+  pids[$last]=$!
+  for _ in $(seq 1 600); do cli "$last" getblockcount >/dev/null 2>&1 && break; sleep 0.1; done
+  grep -o 'reindex done.*' "$work/node$last-reindex.log" | sed 's/^/  /'
+  [ "$(cli "$last" getbestblockhash)" = "$tip_before" ] || { echo "reindex ended on another tip" >&2; exit 1; }
+  [ "$(cli "$last" chainstats.summary)" = "$stats_before" ] || { echo "chainstats differs after reindex" >&2; exit 1; }
+  [ "$(cli "$last" fluxnodes.viewdeterministicfluxnodelist)" = "$list_before" ] \
+    || { echo "FluxNode list differs after reindex" >&2; exit 1; }
+  echo "  same tip, chainstats and FluxNode list as before"
+  kill -TERM "${pids[$last]}"; wait "${pids[$last]}"
+fi
 echo "network OK: $nodes nodes on one tip, 3 FluxNodes paid and producing Proof-of-Node blocks; logs in $work"
