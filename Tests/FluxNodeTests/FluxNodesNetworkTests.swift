@@ -7,6 +7,7 @@ import FluxNodeModel
 import FluxPrimitives
 import FluxRPC
 import FluxScript
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -176,7 +177,7 @@ import Testing
             for peer in [a, b, c] { x.network.addNode("127.0.0.1:\(peer.p2pPort)") }
             #expect(await eventually(30) { x.chain.tip.hash == a.chain.tip.hash })
             let honestTip = a.chain.tip.hash
-            let unpaid = await offPool { (try? x.mineBlocks(1, to: burnScript)) ?? [] }
+            let unpaid = await onOwnThread { (try? x.mineBlocks(1, to: burnScript)) ?? [] }
             #expect(unpaid.count == 1)
             try await Task.sleep(for: .seconds(2))
             for node in [a, b, c] { #expect(node.chain.tip.hash == honestTip) }

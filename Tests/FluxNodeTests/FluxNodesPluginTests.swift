@@ -5,6 +5,7 @@ import FluxNodeModel
 import FluxPrimitives
 import FluxRPC
 import FluxScript
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -94,7 +95,7 @@ import Testing
             a.network.addNode("127.0.0.1:\(b.p2pPort)")
             #expect(await eventually(30) { b.chain.tip.hash == a.chain.tip.hash })
             let tipBefore = a.chain.tip.hash
-            let mined = await offPool { (try? b.mineBlocks(1, to: burnScript)) ?? [] }
+            let mined = await onOwnThread { (try? b.mineBlocks(1, to: burnScript)) ?? [] }
             #expect(mined.count == 1)
             try await Task.sleep(for: .seconds(2))
             #expect(a.chain.tip.hash == tipBefore)
@@ -211,7 +212,7 @@ import Testing
             _ = try await rpc.call("fluxnodes.startdeterministicfluxnode", params: [.string(collateral.hash.description), .int(collateral.index)])
             _ = try await rpc.call("generatetoaddress", params: [1, .string(miner)])
             #expect(try await rpc.call("fluxnodes.getstartlist").arrayValue?.count == 1)
-            _ = await offPool { (try? b.mineBlocks(2, to: burnScript)) ?? [] }
+            _ = await onOwnThread { (try? b.mineBlocks(2, to: burnScript)) ?? [] }
             a.network.addNode("127.0.0.1:\(b.p2pPort)")
             #expect(await eventually(30) { a.chain.tip.hash == b.chain.tip.hash })
             // The START's block left the chain: the list is as before it; the START waits in the mempool again.

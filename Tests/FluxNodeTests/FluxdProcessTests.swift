@@ -1,4 +1,5 @@
 import FluxChainFixtures
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -67,7 +68,7 @@ import Testing
         #expect(generated.status == 0)
         let tip = try await runTool("flux-cli", cli + ["getbestblockhash"]).stdout
         first.terminate()   // SIGTERM
-        let status = await offPool { first.waitUntilExit(); return first.terminationStatus }
+        let status = await onOwnThread { first.waitUntilExit(); return first.terminationStatus }
         #expect(status == 0)
         #expect(!FileManager.default.fileExists(atPath: dir + "/regtest/.cookie"), "the cookie is removed at stop")
 
@@ -76,7 +77,7 @@ import Testing
         #expect(await eventually(30) { (try? await runTool("flux-cli", cli + ["getblockcount"]))?.stdout == "5\n" })
         #expect(try await runTool("flux-cli", cli + ["getbestblockhash"]).stdout == tip)
         #expect(try await runTool("flux-cli", cli + ["stop"]).status == 0)
-        let stopped = await offPool { second.waitUntilExit(); return second.terminationStatus }
+        let stopped = await onOwnThread { second.waitUntilExit(); return second.terminationStatus }
         #expect(stopped == 0)
     }
 }

@@ -3,6 +3,7 @@ import FluxChainFixtures
 import FluxConsensus
 import FluxPrimitives
 import FluxStorage
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -287,10 +288,3 @@ final class FluxdChild: @unchecked Sendable {
     }
 }
 
-/// Runs blocking `body` on a new thread and waits for it without holding a Swift concurrency or Dispatch worker
-/// (on Linux they share a few threads, which the in-process nodes and RPC servers of other tests need).
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { done in
-        Thread { done.resume(returning: body()) }.start()
-    }
-}

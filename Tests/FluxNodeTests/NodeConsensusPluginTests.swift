@@ -3,6 +3,7 @@ import FluxJSON
 import FluxNode
 import FluxPrimitives
 import FluxRPC
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -420,7 +421,7 @@ enum TollPlugin {
     /// Compiles the plugin with the given macros (off the Swift concurrency pool); returns the shared object's path.
     static func compile(version: String = "1.0.0", consensusVersion: Int = 1, activation: Int = 3,
                         amount: Int64 = defaultAmount, badOutputs: Bool = false, denyNope: Bool = false) async throws -> String {
-        let result = await offPool { Result { try compileBlocking(version: version, consensusVersion: consensusVersion,
+        let result = await onOwnThread { Result { try compileBlocking(version: version, consensusVersion: consensusVersion,
                                                                   activation: activation, amount: amount,
                                                                   badOutputs: badOutputs, denyNope: denyNope) } }
         return try result.get()

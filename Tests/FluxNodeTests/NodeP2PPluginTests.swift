@@ -1,6 +1,7 @@
 import FluxChainFixtures
 import FluxJSON
 import FluxNode
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -68,7 +69,7 @@ import Testing
     """#
 
     static func build() async throws -> String {
-        try await offPool { Result { try buildBlocking() } }.get()
+        try await onOwnThread { Result { try buildBlocking() } }.get()
     }
 
     static func buildBlocking() throws -> String {

@@ -3,6 +3,7 @@ import FluxJSON
 import FluxNode
 import FluxPrimitives
 import FluxRPC
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -232,7 +233,7 @@ final class BackgroundMiner: @unchecked Sendable {
 /// Builds Plugins/ChainStats/chainstats.c as version `version` with the toolchain's C compiler (waiting off the
 /// Swift concurrency pool); returns the path.
 func compileChainStats(version: String) async throws -> String {
-    try await offPool { Result { try compileChainStatsBlocking(version: version) } }.get()
+    try await onOwnThread { Result { try compileChainStatsBlocking(version: version) } }.get()
 }
 
 private func compileChainStatsBlocking(version: String) throws -> String {

@@ -6,6 +6,7 @@ import FluxNode
 import FluxPrimitives
 import FluxRPC
 import FluxScript
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -350,7 +351,7 @@ enum PoNPlugin {
 
     /// Compiles the plugin (off the Swift concurrency pool), linked with libsecp256k1; returns its path.
     static func compile(name: String = "pon", neverEligible: Bool = false) async throws -> String {
-        let result = await offPool { Result { try compileBlocking(name: name, neverEligible: neverEligible) } }
+        let result = await onOwnThread { Result { try compileBlocking(name: name, neverEligible: neverEligible) } }
         return try result.get()
     }
 

@@ -6,6 +6,7 @@ import FluxMining
 import FluxNode
 import FluxPrimitives
 import FluxRPC
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -211,7 +212,7 @@ enum ChainBuilderDirectory {
 /// one whole reply with a Content-Length has arrived). The socket work runs off the Swift concurrency pool.
 func rawHTTP(port: Int, _ request: String) async throws -> String {
     let fd = try connectLoopback(port: port)
-    return await offPool { exchangeHTTP(fd, request) }
+    return await onOwnThread { exchangeHTTP(fd, request) }
 }
 
 private func exchangeHTTP(_ fd: Int32, _ request: String) -> String {
@@ -238,7 +239,7 @@ private func exchangeHTTP(_ fd: Int32, _ request: String) -> String {
 /// Runs an executable built next to the test bundle, waiting for it off the Swift concurrency pool (the tool may
 /// call a node served by this process).
 func runTool(_ name: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let result = await offPool { Result { try runToolBlocking(name, arguments) } }
+    let result = await onOwnThread { Result { try runToolBlocking(name, arguments) } }
     return try result.get()
 }
 

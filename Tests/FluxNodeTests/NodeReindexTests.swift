@@ -6,6 +6,7 @@ import FluxPrimitives
 import FluxRPC
 import FluxScript
 import FluxStorage
+import FluxTestSupport
 import Foundation
 import Testing
 
@@ -228,7 +229,7 @@ import Testing
             .write(toFile: plugins, atomically: true, encoding: .utf8)
         let log = URL(fileURLWithPath: dir + "/fluxd.log"), errors = URL(fileURLWithPath: dir + "/fluxd.err")
         let process = try Self.launchFluxd(dir, ["-reindex", "-plugins=\(plugins)"], log: log, errors: errors)
-        let exited = await offPool { () -> Bool in
+        let exited = await onOwnThread { () -> Bool in
             let deadline = Date().addingTimeInterval(120)
             while process.isRunning && Date() < deadline { usleep(10_000) }
             if process.isRunning { process.terminate(); process.waitUntilExit(); return false }
@@ -263,7 +264,7 @@ import Testing
         let log = URL(fileURLWithPath: dir + "/fluxd.log"), errors = URL(fileURLWithPath: dir + "/fluxd.err")
         // Calibration: how long an uninterrupted reindex takes here (fluxd keeps running afterwards: SIGTERM).
         let calibration = try Self.launchFluxd(dir, ["-reindex"], log: log, errors: errors)
-        let seconds = await offPool { () -> Double? in
+        let seconds = await onOwnThread { () -> Double? in
             guard Self.waitFor("reindex: connecting stored blocks", in: log, while: calibration) else { return nil }
             let started = Date()
             guard Self.waitFor("reindex done", in: log, while: calibration) else { return nil }
@@ -281,7 +282,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<6 where landed == nil {
             let process = try Self.launchFluxd(dir, ["-reindex"], log: log, errors: errors)
-            let reached = await offPool { Self.waitFor("reindex: connecting stored blocks", in: log, while: process) }
+            let reached = await onOwnThread { Self.waitFor("reindex: connecting stored blocks", in: log, while: process) }
             #expect(reached)
             usleep(UInt32(duration * Double.random(in: 0.2...0.8, using: &generator) * 1_000_000))
             kill(process.processIdentifier, SIGKILL)

@@ -7,6 +7,7 @@ import FluxOptions
 import FluxP2P
 import FluxPrimitives
 import FluxRPC
+import FluxTestSupport
 import Foundation
 import Logging
 
@@ -75,7 +76,7 @@ final class RawPeer {
     /// run on a Dispatch queue, not on the Swift concurrency pool the node under test also needs.
     func waitForClose() async -> Bool {
         let fd = self.fd
-        return await offPool { RawPeer.readUntilClosed(fd) }
+        return await onOwnThread { RawPeer.readUntilClosed(fd) }
     }
 
     private static func readUntilClosed(_ fd: Int32) -> Bool {
@@ -107,12 +108,6 @@ func connectLoopback(port: Int) throws -> Int32 {
     return fd
 }
 
-/// Runs blocking work on a Dispatch queue and waits for it without holding a Swift concurrency thread.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { done in
-        DispatchQueue.global().async { done.resume(returning: body()) }
-    }
-}
 
 struct NodeTestError: Error, CustomStringConvertible {
     let description: String

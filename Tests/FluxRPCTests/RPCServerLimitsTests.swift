@@ -1,4 +1,5 @@
 import FluxJSON
+import FluxTestSupport
 import Foundation
 import Logging
 import Testing
@@ -233,9 +234,3 @@ func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool 
     return await condition()
 }
 
-/// Runs blocking `body` on a new thread and waits for it without holding a Swift concurrency or Dispatch worker.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { done in
-        Thread { done.resume(returning: body()) }.start()
-    }
-}
