@@ -16,6 +16,39 @@ extension ChainState {
         return lastFailure[hash]
     }
 
+    /// Every head of the block tree at or above `minHeight` plus the active tip, highest first (fluxd's
+    /// `getchaintips`): an entry is a head when no entry at or above `minHeight` builds on it. A `minHeight` below 0
+    /// or above the tip's height counts as 0, as in fluxd.
+    public func chainTips(minHeight requested: Int = 0) -> [ChainTip] {
+        lock.lock(); defer { lock.unlock() }
+        let tipEntry = active[active.count - 1]
+        let minHeight = requested < 0 || requested > tipEntry.height ? 0 : requested
+        var referenced = Set<Hash256>()
+        var recent: [BlockIndexEntry] = []
+        for e in index.values where e.height >= minHeight {
+            recent.append(e)
+            if let p = e.parent, p.height >= minHeight { referenced.insert(p.hash) }
+        }
+        var heads = recent.filter { !referenced.contains($0.hash) }
+        if !heads.contains(where: { $0 === tipEntry }) { heads.append(tipEntry) }
+        heads.sort { ($0.height, $1.hash.description) > ($1.height, $0.hash.description) }
+        return heads.map { e in
+            let fork = forkPoint(tipEntry, e)
+            return ChainTip(hash: e.hash, height: e.height, branchLength: e.height - fork.height, status: tipStatus(e))
+        }
+    }
+
+    func tipStatus(_ e: BlockIndexEntry) -> ChainTip.Status {
+        if e.height < active.count && active[e.height] === e { return .active }
+        if e.isFailed { return .invalid }
+        var walk: BlockIndexEntry? = e
+        while let w = walk, !(w.height < active.count && active[w.height] === w) {
+            if !w.status.contains(.haveData) { return .headersOnly }
+            walk = w.parent
+        }
+        return e.status.contains(.scriptsValid) ? .validFork : .validHeaders
+    }
+
     /// Median time past of the tip (the lower bound for the next PoW block's time, exclusive).
     public func medianTimePast() -> UInt32 {
         lock.lock(); defer { lock.unlock() }

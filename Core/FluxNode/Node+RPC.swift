@@ -50,6 +50,20 @@ extension Node {
             try p.check(max: 0)
             return .string(self.chain.tip.hash.description)
         }
+        method("getchaintips", "Blockchain", """
+            getchaintips ( minheight )
+            Every head of the block tree (the active tip and orphaned or unvalidated branches), highest first:
+            height, hash, branchlen (0 for the active chain), status (active, valid-fork, valid-headers,
+            headers-only, invalid). With minheight (fluxd's extension, what FluxOS sends), only heads at or above
+            it; a minheight below 0 or above the tip counts as 0.
+            """) { p throws(RPCError) in
+            try p.check(max: 1)
+            let minHeight = try p.int(0, default: 0)
+            return .array(self.chain.chainTips(minHeight: minHeight).map { tip in
+                .object([("height", .int(tip.height)), ("hash", .string(tip.hash.description)),
+                         ("branchlen", .int(tip.branchLength)), ("status", .string(tip.status.rawValue))])
+            })
+        }
         method("getblockhash", "Blockchain", "getblockhash height\nReturns the hash of the block at height in the best chain.") { p throws(RPCError) in
             try p.check(max: 1, min: 1)
             let h = try p.int(0)
@@ -256,10 +270,14 @@ extension Node {
         }
         method("getinfo", "Control", "getinfo\nA summary of the node's state.") { p throws(RPCError) in
             try p.check(max: 0)
-            return .object([("version", .int(1)), ("protocolversion", .int(ProtocolConstants.protocolVersion)),
-                            ("blocks", .int(self.chain.height)), ("difficulty", .double(self.difficulty)),
-                            ("testnet", .bool(self.params.network == .testnet)),
+            return .object([("version", .int(ProtocolConstants.fluxdClientVersion)),
+                            ("protocolversion", .int(ProtocolConstants.protocolVersion)),
                             ("balance", TransactionJSON.amount(self.wallet.balance())),
+                            ("blocks", .int(self.chain.height)), ("timeoffset", .int(0)),
+                            ("connections", .int(self.network.connectionCountNow)), ("proxy", .string("")),
+                            ("difficulty", .double(self.difficulty)),
+                            ("testnet", .bool(self.params.network == .testnet)),
+                            ("relayfee", TransactionJSON.amount(self.mempool.policy.minRelayFeePerKB)),
                             ("errors", .string(""))])
         }
     }

@@ -335,7 +335,7 @@ extension Node {
                             ("protocolversion", .int(ProtocolConstants.protocolVersion)),
                             ("localservices", .string("0000000000000001")), ("timeoffset", .int(0)),
                             ("connections", .int(count)), ("networks", .array([])),
-                            ("relayfee", TransactionJSON.amount(Amount(units: 100))), ("localaddresses", .array([])),
+                            ("relayfee", TransactionJSON.amount(self.mempool.policy.minRelayFeePerKB)), ("localaddresses", .array([])),
                             ("warnings", .string(""))])
         }
         registry.register("addnode", category: "Network", help: "addnode \"node\" \"add|remove|onetry\"\nConnects to a peer.") { request throws(RPCError) in

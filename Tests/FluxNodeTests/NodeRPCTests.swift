@@ -23,6 +23,19 @@ import Testing
             #expect(try await rpc.call("getblockhash", params: [12]) == best)
             #expect(hashes.arrayValue?.last == best)
 
+            // getchaintips: the active tip (FluxOS reads status, height, branchlen), with fluxd's minheight.
+            let tips = try await rpc.call("getchaintips")
+            #expect(tips.arrayValue?.count == 1)
+            #expect(tips.arrayValue?.first?["hash"] == best)
+            #expect(tips.arrayValue?.first?["status"] == "active")
+            #expect(tips.arrayValue?.first?["branchlen"] == .int(0))
+            #expect(try await rpc.call("getchaintips", params: [10]) == tips)
+            // getinfo's version is fluxd's numeric CLIENT_VERSION; FluxOS passes minheight when it is above 7020050.
+            let summary = try await rpc.call("getinfo")
+            #expect(summary["version"] == .int(9_000_650))
+            #expect(summary["blocks"] == .int(12))
+            #expect(summary["connections"] == .int(0))
+
             let info = try await rpc.call("getblockchaininfo")
             #expect(info["chain"] == "regtest")
             #expect(info["blocks"] == .int(12))

@@ -1,6 +1,10 @@
 /// P2P protocol version numbers and identity shared by every network (fluxd `src/version.h`,
 /// `src/clientversion.cpp`, `src/protocol.h`).
 public enum ProtocolConstants {
+    /// The fluxd release whose RPC behaviour this node follows, as fluxd's `CLIENT_VERSION` (`getinfo`'s `version`:
+    /// 1,000,000 × major + 10,000 × minor + 100 × revision + build; fluxd 9.0.6-50). FluxOS compares it with 7020050
+    /// to decide whether `getchaintips` takes a minimum height.
+    public static let fluxdClientVersion = 9_000_650
     /// Our protocol version (`PROTOCOL_VERSION`).
     public static let protocolVersion: Int32 = 170_021
     /// Version used before the handshake completes (`INIT_PROTO_VERSION`).
