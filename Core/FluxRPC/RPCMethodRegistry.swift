@@ -108,7 +108,8 @@ public final class RPCMethodRegistry: Sendable {
     /// The text `help` returns for `request`.
     private func help(_ request: RPCRequest) throws(RPCError) -> String {
         guard request.params.count <= 1 else { throw .miscError(methodHelp("help")) }
-        if let first = request.params.first, first != .null {
+        // fluxd lists every command for `help`, `help null` and `help ""` (what FluxOS's default sends).
+        if let first = request.params.first, first != .null, first != .string("") {
             guard case let .string(name) = first else { throw .typeError("Expected type string, got \(first)") }
             guard let entry = entries.withLock({ $0[name] }) else { return "help: unknown command: \(name)" }
             return entry.help

@@ -56,6 +56,10 @@ import Testing
                 ("createrawtransaction", [input(vout: 0), .object([]), 0, .int(next + 3)], .result { $0.stringValue != nil }),
                 ("signrawtransaction", [rawCoinbase, .array([.object([("txid", coinbase), ("vout", -1), ("scriptPubKey", "00")])])],
                  .error(-22, "vout must be positive")),
+                // Shielded wallet calls FluxOS whitelists: a clear -1, never "Method not found".
+                ("z_getbalance", ["zs1notanaddress", 1], .error(-1, "z_getbalance: the shielded (Sprout/Sapling) wallet is not part")),
+                ("z_sendmany", [], .error(-1, "transparent wallet only")),
+                ("zcrawkeygen", [], .error(-1, "zcrawkeygen: the shielded")),
             ]
             for (method, params, expected) in table {
                 let label = "\(method) \(JSONValue.array(params).serialized())"

@@ -79,6 +79,11 @@ struct RPCDispatcherTests {
         let text = listing.reply["result"]?.stringValue ?? ""
         #expect(text.contains("echo ( value )"))
         #expect(text.contains("fail"))
+        // fluxd lists every command for an empty name too (FluxOS's default) and for null.
+        let empty = await Self.respond(#"{"id":1,"method":"help","params":[""]}"#)
+        #expect(empty.reply["result"]?.stringValue == text)
+        let null = await Self.respond(#"{"id":1,"method":"help","params":[null]}"#)
+        #expect(null.reply["result"]?.stringValue == text)
         let one = await Self.respond(#"{"id":1,"method":"help","params":["echo"]}"#)
         #expect(one.reply["result"]?.stringValue == "echo ( value )\nReturns its parameters.")
     }
