@@ -1,6 +1,10 @@
 import Foundation
 
-/// Banned peer addresses (by host), persisted in `banlist.json` so bans survive restarts.
+import FluxPrimitives
+
+/// Banned peer addresses, persisted in `banlist.json` so bans survive restarts. An entry is a single address
+/// (`1.2.3.4`, `::1`) or a subnet as `setban` takes it (`192.168.0.0/24`, `10.0.0.0/255.0.0.0`); a host is banned
+/// when an unexpired entry names it or a subnet entry contains it.
 final class BanList: @unchecked Sendable {
     private var bans: [String: Date] = [:]
     private let file: URL?
@@ -16,9 +20,15 @@ final class BanList: @unchecked Sendable {
 
     func isBanned(_ host: String, now: Date = Date()) -> Bool {
         lock.lock(); defer { lock.unlock() }
-        guard let until = bans[host] else { return false }
-        if until < now { bans[host] = nil; return false }
-        return true
+        for (key, until) in bans where until < now { bans[key] = nil }
+        if bans[host] != nil { return true }
+        return bans.keys.contains { $0.contains("/") && IPSubnet($0)?.contains(host) == true }
+    }
+
+    /// Whether `key` itself (an address or subnet, not a subnet containing it) has an unexpired entry.
+    func hasEntry(_ key: String, now: Date = Date()) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return bans[key].map { $0 >= now } ?? false
     }
 
     func ban(_ host: String, until: Date) {
@@ -28,9 +38,20 @@ final class BanList: @unchecked Sendable {
         save()
     }
 
-    func unban(_ host: String) {
+    /// Removes the entry `key`; false when there was none.
+    @discardableResult
+    func unban(_ key: String) -> Bool {
         lock.lock()
-        bans[host] = nil
+        let removed = bans.removeValue(forKey: key) != nil
+        lock.unlock()
+        if removed { save() }
+        return removed
+    }
+
+    /// Removes every entry (`clearbanned`).
+    func clear() {
+        lock.lock()
+        bans = [:]
         lock.unlock()
         save()
     }

@@ -864,8 +864,50 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     /// Whether `host` is banned now.
     public func isBanned(_ host: String) -> Bool { bans.isBanned(host) }
 
-    /// Lifts the ban on `host` (`setban HOST remove`).
-    public func unban(_ host: String) { bans.unban(host) }
+    /// Lifts the ban entry `key`, an address or subnet as `setban` took it (`setban KEY remove`); false when there
+    /// was no such entry.
+    @discardableResult
+    public func unban(_ key: String) -> Bool { bans.unban(key) }
+
+    /// Whether the entry `key` (an address or subnet as `setban` takes it) is in the ban list itself; for a single
+    /// address, also whether a banned subnet contains it (fluxd's "already banned" check).
+    public func isBanEntry(_ key: String) -> Bool {
+        key.contains("/") ? bans.hasEntry(key) : bans.isBanned(key)
+    }
+
+    /// Bans `key` (an address or a subnet, already validated) until `until` and disconnects every peer it covers
+    /// (`setban KEY add`). Returns how many peers were disconnected.
+    public func ban(_ key: String, until: Date) async -> Int {
+        bans.ban(key, until: until)
+        let subnet = IPSubnet(key)
+        return await withCheckedContinuation { done in
+            queue.async {
+                let covered = self.peers.values.filter { $0.host == key || subnet?.contains($0.host) == true }
+                for peer in covered { self.disconnect(peer) }
+                done.resume(returning: covered.count)
+            }
+        }
+    }
+
+    /// Removes every ban (`clearbanned`).
+    public func clearBans() { bans.clear() }
+
+    /// Sends a ping to every ready peer that has none outstanding (the `ping` RPC); the round trip shows in
+    /// `getpeerinfo`'s `pingtime`.
+    public func pingAll() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async {
+                let now = Date()
+                for peer in self.peers.values where peer.isReady && peer.pingNonce == nil {
+                    let n = UInt64.random(in: 1...UInt64.max)
+                    peer.pingNonce = n
+                    peer.pingSentAt = now
+                    peer.send(.ping(nonce: n))
+                }
+                done.resume()
+            }
+        }
+    }
 
     /// `addnode ADDR onetry|add|remove` support: connect now.
     public func addNode(_ address: String) {

@@ -350,6 +350,52 @@ extension Node {
             }
             return .null
         }
+        registry.register("setban", category: "Network", help: """
+            setban "ip(/netmask)" "add|remove" ( bantime ) ( absolute )
+            Adds an address or subnet to the ban list (disconnecting the peers it covers) or removes it. bantime:
+            seconds (default 24 h), or with absolute true the end as a Unix time.
+            """) { request throws(RPCError) in
+            let p = RPCParams(request)
+            let command = request.params.count >= 2 ? try p.string(1) : ""
+            guard request.params.count >= 2, request.params.count <= 4, command == "add" || command == "remove" else {
+                throw .miscError("setban \"ip(/netmask)\" \"add|remove\" ( bantime ) ( absolute )")
+            }
+            let key = try p.string(0)
+            guard IPSubnet(key) != nil else { throw .clientNodeAlreadyAdded("Error: Invalid IP/Subnet") }
+            if command == "remove" {
+                guard self.network.unban(key) else { throw .miscError("Error: Unban failed") }
+                return .null
+            }
+            guard !self.network.isBanEntry(key) else { throw .clientNodeAlreadyAdded("Error: IP/Subnet already banned") }
+            let seconds = request.params.count >= 3 && request.params[2] != .null ? try p.int(2) : 0
+            let absolute = request.params.count == 4 && request.params[3] == .bool(true)
+            let until = absolute && seconds > 0 ? Date(timeIntervalSince1970: TimeInterval(seconds))
+                : Date().addingTimeInterval(seconds > 0 ? TimeInterval(seconds) : self.network.configuration.banDuration)
+            _ = await self.network.ban(key, until: until)
+            return .null
+        }
+        method("clearbanned", "Network", "clearbanned\nClears the ban list.") { p throws(RPCError) in
+            try p.check(max: 0)
+            self.network.clearBans()
+            return .null
+        }
+        registry.register("disconnectnode", category: "Network", help: """
+            disconnectnode "node"
+            Disconnects the peer at "node" (its address as getpeerinfo's addr shows it).
+            """) { request throws(RPCError) in
+            let p = RPCParams(request)
+            try p.check(max: 1, min: 1)
+            guard await self.network.disconnectPeer(address: try p.string(0), id: nil) else { throw .clientNodeNotConnected() }
+            return .null
+        }
+        registry.register("ping", category: "Network", help: """
+            ping
+            Sends a ping to every peer; the round trips show in getpeerinfo's pingtime.
+            """) { request throws(RPCError) in
+            try RPCParams(request).check(max: 0)
+            await self.network.pingAll()
+            return .null
+        }
         method("listbanned", "Network", "listbanned\nBanned addresses.") { _ throws(RPCError) in
             .array(self.network.banned.map { .object([("address", .string($0.host)), ("banned_until", .int(Int($0.until.timeIntervalSince1970)))]) })
         }

@@ -68,6 +68,8 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let clientNodeAlreadyAdded = -23
         /// Node has not been added before.
         public static let clientNodeNotAdded = -24
+        /// The node named is not connected (`RPC_CLIENT_NODE_NOT_CONNECTED`).
+        public static let clientNodeNotConnected = -29
 
         // Wallet errors.
         /// Unspecified problem with the wallet (key not found etc.).
@@ -143,6 +145,10 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         RPCError(code: Code.clientNodeAlreadyAdded, message: message)
     }
     /// -24: node not added.
+    public static func clientNodeNotConnected(_ message: String = "Node not found in connected nodes") -> RPCError {
+        RPCError(code: Code.clientNodeNotConnected, message: message)
+    }
+
     public static func clientNodeNotAdded(_ message: String = "Error: Node has not been added.") -> RPCError {
         RPCError(code: Code.clientNodeNotAdded, message: message)
     }
