@@ -32,6 +32,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     let connected = NIOLockedValueBox(0)
     /// Ids of open connections, readable from any thread (plugin sends).
     let connectedIds = NIOLockedValueBox(Set<Int>())
+    /// Bytes received from and written to all peers (`getnettotals`).
+    public let totals = NetworkTotals()
     /// Receives plugin P2P commands: (peer id, "PLUGIN:command", payload) → accepted. Set by the node.
     public let pluginMessageHandler = NIOLockedValueBox<(@Sendable (Int, String, [UInt8]) -> Bool)?>(nil)
 
@@ -127,14 +129,15 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
             return next
         }
         let peer = Peer(id: id, host: host, port: port, isOutbound: outbound, channel: channel, p2p: p2p,
-                        sendBufferLimit: configuration.sendBufferLimit) { [weak self] peer in
+                        sendBufferLimit: configuration.sendBufferLimit, totals: totals) { [weak self] peer in
             guard let self else { return }
             self.queue.async { self.serveQueued(peer) }
         }
         let handler = PeerChannelHandler(node: self, peer: peer)
-        let p2p = self.p2p
+        let (p2p, totals) = (self.p2p, self.totals)
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandlers([
+                InboundByteCounter(totals: totals),
                 ByteToMessageHandler(P2PMessageDecoder(configuration: p2p)),
                 handler,
             ])

@@ -21,6 +21,8 @@ public final class Peer: @unchecked Sendable {
     let sendBufferLimit: Int
     /// Called (on an event loop) when `unsentBytes` falls below `sendBufferLimit` after being at or above it.
     let drained: @Sendable (Peer) -> Void
+    /// The node's byte totals (`getnettotals`).
+    let totals: NetworkTotals
     /// Bytes handed to the channel and not yet written to the socket, readable from any thread.
     let unsent = NIOLockedValueBox(0)
     /// Bytes handed to the channel and not yet written to the socket (the send queue).
@@ -60,7 +62,8 @@ public final class Peer: @unchecked Sendable {
     var knownInventory = Set<Hash256>()
 
     init(id: Int, host: String, port: Int, isOutbound: Bool, channel: any Channel, p2p: P2PConfiguration,
-         sendBufferLimit: Int, drained: @escaping @Sendable (Peer) -> Void) {
+         sendBufferLimit: Int, totals: NetworkTotals, drained: @escaping @Sendable (Peer) -> Void) {
+        self.totals = totals
         self.id = id
         self.host = host
         self.port = port
@@ -81,7 +84,8 @@ public final class Peer: @unchecked Sendable {
         let size = buffer.readableBytes
         unsent.withLockedValue { $0 += size }
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenComplete { [self] _ in
+        promise.futureResult.whenComplete { [self] result in
+            if case .success = result { totals.sent(size) }
             let (before, after) = unsent.withLockedValue { n -> (Int, Int) in
                 defer { n -= size }
                 return (n, n - size)

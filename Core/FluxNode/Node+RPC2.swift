@@ -374,6 +374,15 @@ extension Node {
             _ = await self.network.ban(key, until: until)
             return .null
         }
+        method("getnettotals", "Network", """
+            getnettotals
+            Bytes received from and sent to all peers since the node started (framing included), and the time.
+            """) { p throws(RPCError) in
+            try p.check(max: 0)
+            return .object([("totalbytesrecv", .int(self.network.totals.bytesReceived)),
+                            ("totalbytessent", .int(self.network.totals.bytesSent)),
+                            ("timemillis", .int(Int(Date().timeIntervalSince1970 * 1000)))])
+        }
         method("clearbanned", "Network", "clearbanned\nClears the ban list.") { p throws(RPCError) in
             try p.check(max: 0)
             self.network.clearBans()

@@ -30,9 +30,20 @@ import Testing
             let rpc = rpcClient(a)
             #expect(await eventually(20) { await peers(rpc).first?["version"]?.intValue ?? 0 > 0 })
 
-            // ping: every peer gets one; the round trip shows as pingtime.
+            // getnettotals counts the wire bytes both ways (the handshake at least).
+            let before = try await rpc.call("getnettotals")
+            let sent = try #require(before["totalbytessent"]?.intValue)
+            let received = try #require(before["totalbytesrecv"]?.intValue)
+            #expect(sent >= 2 * 24 && received >= 2 * 24)
+            let millis = try #require(before["timemillis"]?.intValue)
+            #expect(abs(Int(millis) - Int(Date().timeIntervalSince1970 * 1000)) < 5000)
+
+            // ping: every peer gets one (a 32-byte frame); the round trip shows as pingtime.
             #expect(try await rpc.call("ping") == .null)
             #expect(await eventually(10) { await peers(rpc).first?["pingtime"]?.doubleValue != nil })
+            let after = try await rpc.call("getnettotals")
+            #expect(try #require(after["totalbytessent"]?.intValue) >= sent + 32)
+            #expect(try #require(after["totalbytesrecv"]?.intValue) >= received + 32)
 
             // disconnectnode by getpeerinfo's addr; an unknown one is -29.
             let first = try #require(await peers(rpc).first)
