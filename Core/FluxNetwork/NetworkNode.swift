@@ -45,6 +45,8 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     var dialling: Set<String> = []
     /// `-addnode` / `-connect` peers ("host:port") waiting to be dialled again: when, and the wait after that.
     var manualRetries: [String: (next: Date, delay: TimeInterval)] = [:]
+    /// fluxd's added-node list: the `-addnode` peers, then what `addnode NODE add` added (as given, e.g. "host:port").
+    lazy var addedNodes: [String] = configuration.addNodes
     var stopped = false
     /// Blocks requested from some peer.
     var inFlight: [Hash256: Int] = [:]
@@ -797,7 +799,7 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
     /// `manualRetryMaxDelay`. A completed handshake clears the back-off.
     func redialManualPeers(now: Date) {
         let connected = Set(peers.values.filter(\.isOutbound).map { "\($0.host):\($0.port)" })
-        for node in configuration.connectOnly + configuration.addNodes {
+        for node in configuration.connectOnly + addedNodes {
             guard let (host, port) = Self.split(node, defaultPort: chain.params.defaultPort) else { continue }
             let key = "\(host):\(port)"
             if connected.contains(key) || dialling.contains(key) { continue }
@@ -912,9 +914,52 @@ public final class NetworkNode: ChainObserver, @unchecked Sendable {
         }
     }
 
-    /// `addnode ADDR onetry|add|remove` support: connect now.
-    public func addNode(_ address: String) {
+    /// `addnode ADDR onetry`: one dial now, not retried.
+    public func connectOnce(_ address: String) {
         queue.async { self.connect(to: address) }
+    }
+
+    /// `addnode ADDR add`: puts `address` in the added-node list, dialled now and kept connected with back-off like
+    /// `-addnode`. False when it is already in the list.
+    public func addNode(_ address: String) async -> Bool {
+        await withCheckedContinuation { done in
+            queue.async {
+                guard !self.addedNodes.contains(address) else { return done.resume(returning: false) }
+                self.addedNodes.append(address)
+                self.connect(to: address)
+                done.resume(returning: true)
+            }
+        }
+    }
+
+    /// `addnode ADDR remove`: takes `address` off the added-node list (its connection stays, as in fluxd). False
+    /// when it was not in the list.
+    public func removeAddedNode(_ address: String) async -> Bool {
+        await withCheckedContinuation { done in
+            queue.async {
+                guard let i = self.addedNodes.firstIndex(of: address) else { return done.resume(returning: false) }
+                self.addedNodes.remove(at: i)
+                done.resume(returning: true)
+            }
+        }
+    }
+
+    /// The added-node list with, for each, the address it names and how it is connected now ("inbound",
+    /// "outbound" or "false"), for `getaddednodeinfo`.
+    public func addedNodeInfo() async -> [(node: String, address: String, connected: String)] {
+        await withCheckedContinuation { done in
+            queue.async {
+                let info = self.addedNodes.map { node -> (node: String, address: String, connected: String) in
+                    guard let (host, port) = Self.split(node, defaultPort: self.chain.params.defaultPort) else {
+                        return (node, node, "false")
+                    }
+                    let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+                    let peer = self.peers.values.first { $0.host == host && $0.port == port }
+                    return (node, address, peer.map { $0.isOutbound ? "outbound" : "inbound" } ?? "false")
+                }
+                done.resume(returning: info)
+            }
+        }
     }
 
     /// Disconnects the peer at `address` or with `id`.

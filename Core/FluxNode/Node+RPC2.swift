@@ -338,17 +338,43 @@ extension Node {
                             ("relayfee", TransactionJSON.amount(self.mempool.policy.minRelayFeePerKB)), ("localaddresses", .array([])),
                             ("warnings", .string(""))])
         }
-        registry.register("addnode", category: "Network", help: "addnode \"node\" \"add|remove|onetry\"\nConnects to a peer.") { request throws(RPCError) in
+        registry.register("addnode", category: "Network", help: """
+            addnode "node" "add|remove|onetry"
+            Adds a peer to the added-node list (kept connected, as -addnode), removes it from the list, or dials it once.
+            """) { request throws(RPCError) in
             let p = RPCParams(request)
-            try p.check(max: 2, min: 2)
+            let command = request.params.count == 2 ? try p.string(1) : ""
+            guard request.params.count == 2, ["add", "remove", "onetry"].contains(command) else {
+                throw .miscError("addnode \"node\" \"add|remove|onetry\"")
+            }
             let node = try p.string(0)
-            let command = try p.string(1)
             switch command {
-            case "add", "onetry": self.network.addNode(node)
-            case "remove": _ = await self.network.disconnectPeer(address: node, id: nil)
-            default: throw RPCError(code: -8, message: "addnode command must be add, remove or onetry")
+            case "onetry": self.network.connectOnce(node)
+            case "add": guard await self.network.addNode(node) else { throw .clientNodeAlreadyAdded() }
+            default: guard await self.network.removeAddedNode(node) else { throw .clientNodeNotAdded() }
             }
             return .null
+        }
+        registry.register("getaddednodeinfo", category: "Network", help: """
+            getaddednodeinfo dns ( "node" )
+            The added-node list (-addnode and addnode add); with dns true also each node's address and whether it is
+            connected (inbound, outbound or false).
+            """) { request throws(RPCError) in
+            let p = RPCParams(request)
+            try p.check(max: 2, min: 1)
+            let dns = try p.bool(0, default: false)
+            var info = await self.network.addedNodeInfo()
+            if request.params.count == 2 {
+                let node = try p.string(1)
+                info = info.filter { $0.node == node }
+                guard !info.isEmpty else { throw .clientNodeNotAdded() }
+            }
+            return .array(info.map { entry in
+                guard dns else { return .object([("addednode", .string(entry.node))]) }
+                return .object([("addednode", .string(entry.node)), ("connected", .bool(entry.connected != "false")),
+                                ("addresses", .array([.object([("address", .string(entry.address)),
+                                                               ("connected", .string(entry.connected))])]))])
+            })
         }
         registry.register("setban", category: "Network", help: """
             setban "ip(/netmask)" "add|remove" ( bantime ) ( absolute )

@@ -27,7 +27,7 @@ import Testing
     @Test func aFailedDialLeavesNoPeerBehind() async throws {
         let closed = try freeLoopbackPort()
         try await LoopbackNode.with(params: .regtest) { node in
-            node.network.addNode("127.0.0.1:\(closed)")
+            node.network.connectOnce("127.0.0.1:\(closed)")
             try await Task.sleep(for: .milliseconds(1_500))
             #expect(await node.network.peerInfo().isEmpty)
             #expect(node.network.connectionCountNow == 0)
@@ -68,7 +68,7 @@ import Testing
             let goodAddress = "127.0.0.1:\(good.port)"
             try await LoopbackNode.with(params: .regtest) { node in
                 // The node has worked with the good peer before (it is in the tried table).
-                node.network.addNode(goodAddress)
+                node.network.connectOnce(goodAddress)
                 #expect(await eventually(10) { await node.network.peerInfo().contains { $0.address == goodAddress && $0.ready } })
                 // A peer announces 1,000 addresses where nothing listens (127.1.x.y, port 1: refused at once).
                 let attacker = try RawPeer(port: node.port, magic: magic)

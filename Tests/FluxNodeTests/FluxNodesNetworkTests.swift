@@ -59,8 +59,8 @@ import Testing
             let a = try await nodes.start(Self.upgrades, directory: try FluxNodesPluginTests.dataFolder(operator: opA, benchmark: bench))
             let b = try await nodes.start(Self.upgrades, directory: try FluxNodesPluginTests.dataFolder(operator: opB, benchmark: bench))
             let c = try await nodes.start(Self.upgrades, directory: try FluxNodesPluginTests.dataFolder(operator: opC, benchmark: bench))
-            b.network.addNode("127.0.0.1:\(a.p2pPort)")
-            c.network.addNode("127.0.0.1:\(a.p2pPort)")
+            b.network.connectOnce("127.0.0.1:\(a.p2pPort)")
+            c.network.connectOnce("127.0.0.1:\(a.p2pPort)")
             let rpcA = rpcClient(a), rpcB = rpcClient(b), rpcC = rpcClient(c)
             let miner = try #require(try await rpcA.call("getnewaddress").stringValue)
 
@@ -174,7 +174,7 @@ import Testing
             // A node without the plugin follows the chain, then mines a block that pays no FluxNode: every peer with
             // the plugin refuses it.
             let x = try await nodes.start(Self.upgrades)
-            for peer in [a, b, c] { x.network.addNode("127.0.0.1:\(peer.p2pPort)") }
+            for peer in [a, b, c] { x.network.connectOnce("127.0.0.1:\(peer.p2pPort)") }
             #expect(await eventually(30) { x.chain.tip.hash == a.chain.tip.hash })
             let honestTip = a.chain.tip.hash
             let unpaid = await onOwnThread { (try? x.mineBlocks(1, to: burnScript)) ?? [] }

@@ -92,7 +92,7 @@ import Testing
             // A node without the plugin follows the chain, then mines a block that does not pay the FluxNode: the
             // plugin's node refuses it.
             let b = try await nodes.start(Self.upgrades)
-            a.network.addNode("127.0.0.1:\(b.p2pPort)")
+            a.network.connectOnce("127.0.0.1:\(b.p2pPort)")
             #expect(await eventually(30) { b.chain.tip.hash == a.chain.tip.hash })
             let tipBefore = a.chain.tip.hash
             let mined = await onOwnThread { (try? b.mineBlocks(1, to: burnScript)) ?? [] }
@@ -213,7 +213,7 @@ import Testing
             _ = try await rpc.call("generatetoaddress", params: [1, .string(miner)])
             #expect(try await rpc.call("fluxnodes.getstartlist").arrayValue?.count == 1)
             _ = await onOwnThread { (try? b.mineBlocks(2, to: burnScript)) ?? [] }
-            a.network.addNode("127.0.0.1:\(b.p2pPort)")
+            a.network.connectOnce("127.0.0.1:\(b.p2pPort)")
             #expect(await eventually(30) { a.chain.tip.hash == b.chain.tip.hash })
             // The START's block left the chain: the list is as before it; the START waits in the mempool again.
             #expect(try await rpc.call("fluxnodes.getstartlist").arrayValue?.count == 0)

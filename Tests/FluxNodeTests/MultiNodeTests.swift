@@ -37,7 +37,7 @@ import Testing
             _ = try b.mineBlocks(9, to: burnScript)
             let forkTipA = a.chain.tip.hash
             #expect(a.chain.tip.hash != b.chain.tip.hash)
-            a.network.addNode("127.0.0.1:\(b.p2pPort)")
+            a.network.connectOnce("127.0.0.1:\(b.p2pPort)")
             #expect(await eventually(30) { a.chain.tip.hash == b.chain.tip.hash })
             #expect(a.chain.height == 9)
             #expect(a.chain.entry(forkTipA).map { !a.chain.isActive($0) } == true)

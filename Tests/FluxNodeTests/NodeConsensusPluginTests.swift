@@ -85,7 +85,7 @@ import Testing
             // A node without the plugin mines 8 blocks without the toll; the judge takes 1 and 2 (before the
             // activation height) over P2P and rejects 3 with the plugin's reason.
             let foreign = try plain.mineBlocks(8, to: burnScript)
-            judge.network.addNode("127.0.0.1:\(plain.p2pPort)")
+            judge.network.connectOnce("127.0.0.1:\(plain.p2pPort)")
             #expect(await eventually(30) { judge.chain.failureReason(foreign[2]) != nil })
             let reason = try #require(judge.chain.failureReason(foreign[2]))
             #expect(reason.code == "bad-plugin-toll")

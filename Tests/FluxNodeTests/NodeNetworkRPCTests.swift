@@ -91,4 +91,43 @@ import Testing
             _ = b
         }
     }
+
+    @Test func addnodeKeepsAListThatGetaddednodeinfoReports() async throws {
+        try await withTestNodes { nodes in
+            let a = try await nodes.start()
+            let b = try await nodes.start()
+            let rpc = rpcClient(b)
+            let target = "127.0.0.1:\(a.p2pPort)"
+            #expect(try await rpc.call("getaddednodeinfo", params: [false]) == .array([]))
+            #expect(try await rpc.call("addnode", params: [.string(target), "add"]) == .null)
+            let twice = await failure(rpc, "addnode", [.string(target), "add"])
+            #expect(twice?.0 == -23 && twice?.1 == "Error: Node already added")
+            #expect(try await rpc.call("getaddednodeinfo", params: [false]) == .array([.object([("addednode", .string(target))])]))
+            // With dns true: connected, outbound, at the address named.
+            #expect(await eventually(20) {
+                let info = try? await rpc.call("getaddednodeinfo", params: [true, .string(target)])
+                return info?.arrayValue?.first?["connected"] == .bool(true)
+            })
+            let info = try await rpc.call("getaddednodeinfo", params: [true])
+            #expect(info.arrayValue?.first?["addresses"]?.arrayValue?.first?["address"] == .string(target))
+            #expect(info.arrayValue?.first?["addresses"]?.arrayValue?.first?["connected"] == "outbound")
+            let unknown = await failure(rpc, "getaddednodeinfo", [true, "127.0.0.1:9"])
+            #expect(unknown?.0 == -24 && unknown?.1 == "Error: Node has not been added.")
+
+            // An added node is kept connected: after a disconnect it is dialled again.
+            #expect(try await rpc.call("disconnectnode", params: [.string(target)]) == .null)
+            #expect(await eventually(20) {
+                let peers = (try? await rpc.call("getpeerinfo"))?.arrayValue ?? []
+                return peers.contains { $0["addr"] == .string(target) && $0["version"]?.intValue ?? 0 > 0 }
+            })
+
+            // Removing takes it off the list (the connection stays, as in fluxd); a second remove is -24.
+            #expect(try await rpc.call("addnode", params: [.string(target), "remove"]) == .null)
+            #expect(try await rpc.call("getaddednodeinfo", params: [false]) == .array([]))
+            let removed = await failure(rpc, "addnode", [.string(target), "remove"])
+            #expect(removed?.0 == -24)
+            let bad = await failure(rpc, "addnode", [.string(target), "connect"])
+            #expect(bad?.0 == -1 && bad?.1.hasPrefix("addnode") == true)
+        }
+    }
 }

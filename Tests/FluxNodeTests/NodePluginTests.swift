@@ -48,7 +48,7 @@ import Testing
 
             // b mines a heavier branch; a reorganises onto it: the plugins' writes for a's blocks are undone.
             _ = try b.mineBlocks(8, to: burnScript)
-            a.network.addNode("127.0.0.1:\(b.p2pPort)")
+            a.network.connectOnce("127.0.0.1:\(b.p2pPort)")
             #expect(await eventually(30) { a.chain.tip.hash == b.chain.tip.hash })
             #expect(try await Self.summary(a)["blocks"] == .int(8))
             #expect(try await Self.summary(a)["last_height"] == .int(8))
