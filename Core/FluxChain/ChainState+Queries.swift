@@ -38,6 +38,29 @@ extension ChainState {
         }
     }
 
+    /// fluxd's `GetNetworkHashPS`: the chain work added over the `lookup` blocks before the active block at
+    /// `height` (the tip when `height` is negative or not below the tip's), divided by the span of those blocks'
+    /// times, in solutions per second. A non-positive `lookup` means the Digishield averaging window; one longer
+    /// than the chain is cut to it. 0 at genesis or when all the times are equal.
+    public func networkSolutionsPerSecond(lookup requested: Int, height: Int) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        let tipHeight = active.count - 1
+        let end = height >= 0 && height < tipHeight ? active[height] : active[tipHeight]
+        guard end.height > 0 else { return 0 }
+        let lookup = min(requested <= 0 ? params.digishield.averagingWindow : requested, end.height)
+        var minTime = Int64(end.header.time)
+        var maxTime = minTime
+        var start = end
+        for _ in 0..<lookup {
+            guard let parent = start.parent else { break }
+            start = parent
+            minTime = min(minTime, Int64(start.header.time))
+            maxTime = max(maxTime, Int64(start.header.time))
+        }
+        guard minTime != maxTime else { return 0 }
+        return Int((end.chainWork &- start.chainWork).doubleValue / Double(maxTime - minTime))
+    }
+
     func tipStatus(_ e: BlockIndexEntry) -> ChainTip.Status {
         if e.height < active.count && active[e.height] === e { return .active }
         if e.isFailed { return .invalid }

@@ -188,6 +188,19 @@ extension Node {
                             ("generate", .bool(self.configuration.options.flag("gen"))),
                             ("ponminter", .bool(self.params.isProofOfNode(at: self.chain.height + 1)))])
         }
+        for name in ["getnetworksolps", "getnetworkhashps"] {
+            method(name, "Mining", """
+                \(name) ( blocks height )
+                The network's estimated solutions per second: the chain work of the last blocks (default 120; 0 or less:
+                the difficulty averaging window) before the block at height (default -1: the tip), divided by the span
+                of their times.\(name == "getnetworkhashps" ? " (fluxd's older name of getnetworksolps.)" : "")
+                """) { p throws(RPCError) in
+                try p.check(max: 2)
+                let blocks = try p.int(0, default: 120)
+                let height = try p.int(1, default: -1)
+                return .int(self.chain.networkSolutionsPerSecond(lookup: blocks, height: height))
+            }
+        }
         method("getblocksubsidy", "Mining", "getblocksubsidy ( height )\nThe block subsidy at height.") { p throws(RPCError) in
             try p.check(max: 1)
             let h = try p.int(0, default: self.chain.height + 1)

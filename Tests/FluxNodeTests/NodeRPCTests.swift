@@ -30,6 +30,10 @@ import Testing
             #expect(tips.arrayValue?.first?["status"] == "active")
             #expect(tips.arrayValue?.first?["branchlen"] == .int(0))
             #expect(try await rpc.call("getchaintips", params: [10]) == tips)
+            // getnetworksolps / getnetworkhashps (fluxd's older name) agree with the chain's figure.
+            let solps = try await rpc.call("getnetworksolps", params: [5, -1])
+            #expect(solps == .int(node.chain.networkSolutionsPerSecond(lookup: 5, height: -1)))
+            #expect(try await rpc.call("getnetworkhashps", params: [5]) == solps)
             // getinfo's version is fluxd's numeric CLIENT_VERSION; FluxOS passes minheight when it is above 7020050.
             let summary = try await rpc.call("getinfo")
             #expect(summary["version"] == .int(9_000_650))
