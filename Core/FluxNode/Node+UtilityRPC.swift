@@ -32,7 +32,7 @@ extension Node {
                 ("redeemScript", .string(Hex.encode(redeem.bytes))),
             ])
         }
-        method("decodescript", "Raw transactions", """
+        method("decodescript", "Rawtransactions", """
             decodescript "hex"
             Decode a hex-encoded script.
             Arguments:

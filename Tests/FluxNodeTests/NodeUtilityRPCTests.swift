@@ -204,4 +204,22 @@ import Testing
             #expect(await rpcErrorCode { try await rpc.call("decodescript") } == -1)
         }
     }
+
+    @Test func helpListsTheCallsInFluxdsSections() async throws {
+        try await withTestNodes { nodes in
+            let rpc = rpcClient(try await nodes.start())
+            let help = try #require(try await rpc.call("help").stringValue)
+            var section = "", sections: [String: String] = [:]
+            for line in help.split(separator: "\n").map(String.init) {
+                if line.hasPrefix("== ") { section = line; continue }
+                if let name = line.split(separator: " ").first { sections[String(name)] = section }
+            }
+            #expect(sections["createmultisig"] == "== Util ==")
+            #expect(sections["verifymessage"] == "== Util ==")
+            #expect(sections["decodescript"] == "== Rawtransactions ==")
+            #expect(sections["signmessage"] == "== Wallet ==")
+            let text = try #require(try await rpc.call("help", params: ["signmessage"]).stringValue)
+            #expect(text.hasPrefix("signmessage \"t-addr\" \"message\""))
+        }
+    }
 }
