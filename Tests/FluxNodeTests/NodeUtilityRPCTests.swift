@@ -55,6 +55,7 @@ import Testing
             #expect(try await rpc.call("verifymessage", params: [.string(other), .string(signature), .string(message)]) == .bool(false))
             // Valid base64 that is not a 65-byte signature: false, as fluxd (RecoverCompact fails).
             #expect(try await rpc.call("verifymessage", params: [.string(address), "AAAA", .string(message)]) == .bool(false))
+            #expect(try await rpc.call("verifymessage", params: [.string(address), "AA==", .string(message)]) == .bool(false))
             // A signature made offline with the key the wallet holds verifies too.
             let wif = try #require(try await rpc.call("dumpprivkey", params: [.string(address)]).stringValue)
             let secret = try #require(WIF(wif, prefixes: node.params.base58Prefixes))
@@ -79,6 +80,10 @@ import Testing
                 ([.string(address), "abc!", "m"], -5, "Malformed base64 encoding"),
                 ([.string(address), "QUJD=", "m"], -5, "Malformed base64 encoding"),
                 ([.string(address), "Q", "m"], -5, "Malformed base64 encoding"),
+                // fluxd's DecodeBase64 refuses non-zero leftover bits and text after the padding.
+                ([.string(address), "QR==", "m"], -5, "Malformed base64 encoding"),
+                ([.string(address), "AAAA!", "m"], -5, "Malformed base64 encoding"),
+                ([.string(address), "AA==AA==", "m"], -5, "Malformed base64 encoding"),
             ] {
                 let e = await Self.rpcError { try await rpc.call("verifymessage", params: params) }
                 #expect(e?.code == code && e?.message == text, "verifymessage \(params): \(String(describing: e))")
