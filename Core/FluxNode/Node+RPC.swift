@@ -15,6 +15,7 @@ extension Node {
         registerMiningMethods()
         registerNetworkMethods()
         registerWalletMethods()
+        registerUtilityMethods()
         registerShieldedWalletMethods()
         registerControlMethods()
     }

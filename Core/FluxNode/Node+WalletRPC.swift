@@ -5,6 +5,7 @@ import FluxPrimitives
 import FluxRPC
 import FluxScript
 import FluxWallet
+import Foundation
 
 extension Node {
     static func walletError(_ error: WalletError) -> RPCError {
@@ -113,6 +114,23 @@ extension Node {
                 })))
             }
             return .object(o)
+        }
+        method("signmessage", "Wallet", """
+            signmessage "t-addr" "message"
+            Sign a message with the private key of a t-addr
+            Arguments:
+            1. "t-addr"  (string, required) The transparent address to use for the private key.
+            2. "message"         (string, required) The message to create a signature of.
+            Result:
+            "signature"          (string) The signature of the message encoded in base 64
+            """) { p throws(RPCError) in
+            try p.check(max: 2, min: 2)
+            let keyID = try self.messageKeyID(try p.string(0))
+            let message = try p.string(1)
+            guard let signed = self.wallet.signCompact(keyID: keyID, digest: MessageSigner.digest(message)) else {
+                throw RPCError(code: -4, message: "Private key not available")
+            }
+            return .string(Data(signed.signature).base64EncodedString())
         }
         method("dumpprivkey", "Wallet", "dumpprivkey \"address\"\nThe private key (WIF) of a wallet address.") { p throws(RPCError) in
             try p.check(max: 1, min: 1)

@@ -152,6 +152,12 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
         return (entry.publicKey, entry.key.signCompact(digest32: digest, compressed: entry.compressed))
     }
 
+    /// The serialized public key (in the form, compressed or not, the key is used with) of the wallet key whose
+    /// HASH160 is `keyID`; nil when the wallet holds no such key (`CWallet::GetPubKey`).
+    public func publicKey(keyID: [UInt8]) -> [UInt8]? {
+        lock.holding { keys[keyID]?.publicKey }
+    }
+
     /// True when `script` pays a wallet key: P2PKH of its hash, or pay-to-public-key of the key itself.
     public func isMine(_ script: Script) -> Bool {
         lock.holding { owner(of: script) != nil }
