@@ -1,28 +1,16 @@
 import FluxEquihash
+import FluxTestSupport
 import Testing
 
 /// Deterministic fuzzing of the solution decoder and the verifier with random bytes of every length.
 @Suite struct EquihashFuzzTests {
-    /// SplitMix64, so the inputs are the same on every run.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
-    }
-
     static let all: [EquihashParameters] = [.zcash200_9, .zelProof144_5, .zelHash125_4, .zcash96_5, .zcash48_5]
 
     /// Random solutions of the right length: the packed form round-trips through the indices, and the verifier
     /// rejects them with a rule (not a length error) and never crashes.
     @Test(arguments: all)
     func randomSolutionsDecodeAndFail(params: EquihashParameters) throws {
-        var g = Generator(state: UInt64(params.n * 1000 + params.k))
+        var g = SeededGenerator(state: UInt64(params.n * 1000 + params.k))
         let input = g.bytes(108), nonce = g.bytes(32)
         for _ in 0..<60 {
             let solution = g.bytes(params.solutionSize)
@@ -44,7 +32,7 @@ import Testing
 
     /// Any other length, including empty and huge, is a length error before anything is decoded or hashed.
     @Test func randomLengthsAreLengthErrors() {
-        var g = Generator(state: 77)
+        var g = SeededGenerator(state: 77)
         for params in Self.all {
             for _ in 0..<40 {
                 var length = Int(g.next() % UInt64(2 * params.solutionSize + 2))

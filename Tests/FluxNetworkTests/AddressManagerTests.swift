@@ -1,19 +1,8 @@
 import FluxChainFixtures
-@testable import FluxNetwork
+import FluxTestSupport
 import Foundation
 import Testing
-
-/// SplitMix64: a tiny seeded generator, so selection tests are deterministic.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+@testable import FluxNetwork
 
 /// The address manager without sockets: new and tried tables, the per-source cap, selection odds, back-off
 /// and persistence.

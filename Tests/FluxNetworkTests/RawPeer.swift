@@ -1,4 +1,5 @@
 import FluxP2P
+import FluxTestSupport
 import Foundation
 import NIOCore
 
@@ -15,20 +16,7 @@ final class RawPeer: @unchecked Sendable {
     /// the socket's receive buffer, for a peer that reads nothing.
     init(port: Int, magic: [UInt8], timeout: Int = 10, receiveBuffer: Int32? = nil) throws {
         configuration = P2PConfiguration(magic: magic)
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        if var size = receiveBuffer {
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var tv = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { close(fd); throw RawPeerError("connect failed: errno \(errno)") }
+        fd = try connectLoopback(port: port, receiveTimeout: timeout, receiveBuffer: receiveBuffer)
     }
 
     deinit { close(fd) }
