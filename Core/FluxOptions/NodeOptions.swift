@@ -19,6 +19,9 @@ public struct NodeOptions: Sendable {
         "stdin": .flag, "maxreorgdepth": .count, "par": .count, "peertimeout": .count,
         "rpcservertimeout": .count, "rpcworkqueue": .count, "rpcmaxconnections": .count,
         "maxsendbuffer": .count, "timeout": .count,
+        // A FluxNode's keys in a stock flux.conf (fluxd spells them zelnode*; read by the fluxnodes plugin and the wallet).
+        "zelnode": .flag, "zelnodeprivkey": .text, "zelnodeoutpoint": .text, "zelnodeindex": .count,
+        "externalip": .repeated,
     ]
 
     /// How an option's value is read.
