@@ -217,7 +217,9 @@ extension Mempool {
             throw reject("bad-txns-too-many-sigops", "\(sigOps) signature operations (limit \(policy.maxSigOpsPerTx))")
         }
         let size = tx.serializedSize
-        if mode == .relay {
+        // fluxd waives the relay minimum for a transaction prioritised upwards (GetMinRelayFee).
+        let prioritised = deltas[txid].map { $0.priority > 0 || $0.fee > 0 } ?? false
+        if mode == .relay && !prioritised {
             let minimum = policy.minimumFee(size: size)
             if fee < minimum { throw reject("insufficient fee", "fee \(fee.units) < \(minimum.units) for \(size) bytes") }
         }
@@ -229,6 +231,9 @@ extension Mempool {
 
         let entry = MempoolEntry(transaction: tx, txid: txid, fee: fee, size: size, time: ctx.now, height: ctx.tipHeight)
         insert(entry, parents: parents, sigOps: sigOps, branchId: ctx.branchId)
+        if mode == .relay && parents.isEmpty {
+            feeEstimator.track(txid, feeRate: entry.feeRate, height: ctx.tipHeight)
+        }
         if trimToSize().contains(txid) {
             throw reject("mempool full", "fee rate \(entry.feeRate) per kB is too low for a full pool")
         }

@@ -6,7 +6,7 @@ extension Mempool {
     static let coinbaseSigOpReserve = 100
 
     /// Transactions for a block template at height tip + 1, with their fees: FluxNode transactions first (in
-    /// arrival order), then the others by fee rate, highest first, a transaction only after all its pooled
+    /// arrival order), then the others by fee rate (with `prioritise` fee deltas), highest first, a transaction only after all its pooled
     /// parents; at most `maxBytes` serialized bytes in all and `MAX_BLOCK_SIGOPS` less a coinbase reserve.
     /// A transaction that does not fit is skipped (with its descendants) and smaller ones are still tried.
     ///
@@ -22,8 +22,15 @@ extension Mempool {
                 out.append((r.entry.transaction, r.entry.fee))
                 used += r.entry.size
             }
+            // The order uses fee rates with `prioritisetransaction`'s fee deltas; the block pays the real fees.
+            let deltas = self.deltas
+            func rate(_ r: Record) -> Double {
+                guard let d = deltas[r.entry.txid], r.entry.size > 0 else { return r.entry.feeRate }
+                return r.entry.feeRate + Double(d.fee) * 1000 / Double(r.entry.size)
+            }
             var ready = BinaryHeap<Record>(precedes: { a, b in
-                a.entry.feeRate > b.entry.feeRate || (a.entry.feeRate == b.entry.feeRate && a.sequence < b.sequence)
+                let ra = rate(a), rb = rate(b)
+                return ra > rb || (ra == rb && a.sequence < b.sequence)
             })
             var waitingParents: [Hash256: Int] = [:]
             for r in records.values where !r.entry.transaction.isFluxNode {

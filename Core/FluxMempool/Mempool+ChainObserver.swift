@@ -7,8 +7,10 @@ extension Mempool {
     /// spends an input the block spends or names a collateral the block's FluxNode transactions name or spend.
     public func blockConnected(_ block: Block, entry: BlockIndexEntry) {
         locked {
+            feeEstimator.blockConnected(height: entry.height, txids: block.transactions.map(\.txid))
             for tx in block.transactions {
                 let txid = tx.txid
+                deltas[txid] = nil
                 recentlyMined.insert(txid)
                 orphans.remove(txid)
                 removeOne(txid)

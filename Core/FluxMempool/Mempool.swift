@@ -59,6 +59,10 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
     var acceptedHandler: (@Sendable (MempoolEntry) -> Void)?
     var fluxNodeCheck: (@Sendable (Transaction, Int) -> RejectReason?)?
     var transactionCheck: (@Sendable (TransactionVerdictRequest) -> RejectReason?)?
+    /// What pooled transactions' waits say about fee rates (`estimatefee`).
+    var feeEstimator: FeeEstimator
+    /// `prioritisetransaction` adjustments by txid, kept until the transaction is mined (it need not be pooled).
+    var deltas: [Hash256: PriorityDelta] = [:]
 
     /// Creates an empty pool following `chain` (registers itself as the chain's observer). `now` is the clock
     /// (unix seconds) for entry times and the FluxNode signature-age rules.
@@ -67,6 +71,7 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
         self.chain = chain
         self.policy = policy
         self.now = now
+        feeEstimator = FeeEstimator(minimumRate: policy.minRelayFeePerKB)
         chain.addObserver(self)
     }
 
@@ -178,6 +183,7 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
     /// transaction was mined).
     func removeOne(_ txid: Hash256) {
         guard let r = records.removeValue(forKey: txid) else { return }
+        feeEstimator.untrack(txid)
         let tx = r.entry.transaction
         for input in tx.inputs where spenders[input.prevout] == txid { spenders[input.prevout] = nil }
         if let body = tx.fluxNode, collaterals[body.collateral] == txid { collaterals[body.collateral] = nil }

@@ -22,12 +22,14 @@ public struct EquihashMiner: Sendable {
     }
 
     /// Searches nonces starting at `firstNonce` until a solution's block hash is at or below `target`, or
-    /// `maxNonces` nonces were tried (nil then).
+    /// `maxNonces` nonces were tried (nil then). `solutions` is told how many solutions were checked against the
+    /// target, whether or not one was found (fluxd's local solution rate counts them all).
     public func mine(_ header: BlockHeader, target: UInt256, firstNonce: UInt64 = 0,
-                     maxNonces: Int = 1_000_000) -> Result? {
+                     maxNonces: Int = 1_000_000, solutions: ((Int) -> Void)? = nil) -> Result? {
         var candidate = header
         let input = header.equihashInput
         var solutionsFound = 0
+        defer { solutions?(solutionsFound) }
         for attempt in 0..<maxNonces {
             var nonce = [UInt8](repeating: 0, count: 32)
             let n = firstNonce &+ UInt64(attempt)

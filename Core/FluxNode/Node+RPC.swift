@@ -17,6 +17,7 @@ extension Node {
         registerWalletMethods()
         registerUtilityMethods()
         registerShieldedWalletMethods()
+        registerFeeAndMiningMethods()
         registerControlMethods()
     }
 

@@ -182,7 +182,11 @@ extension Node {
         method("getmininginfo", "Mining", "getmininginfo\nMining-related state.") { p throws(RPCError) in
             try p.check(max: 0)
             return .object([("blocks", .int(self.chain.height)), ("difficulty", .double(self.difficulty)),
-                            ("errors", .string("")), ("pooledtx", .int(self.mempool.count)),
+                            ("errors", .string("")), ("genproclimit", .int(self.configuration.options.int("genproclimit") ?? -1)),
+                            ("localsolps", .double(self.localSolutionsPerSecond)),
+                            ("networksolps", .int(self.chain.networkSolutionsPerSecond(lookup: 120, height: -1))),
+                            ("networkhashps", .int(self.chain.networkSolutionsPerSecond(lookup: 120, height: -1))),
+                            ("pooledtx", .int(self.mempool.count)),
                             ("testnet", .bool(self.params.network != .mainnet)),
                             ("chain", .string(self.params.network.networkId)),
                             ("generate", .bool(self.configuration.options.flag("gen"))),

@@ -41,6 +41,9 @@ public final class Node: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
     let startedAt = Date()
+    /// Equihash solutions this node's miner checked since start, and the seconds it spent solving
+    /// (`getlocalsolps`: fluxd's rate over mining time, not uptime).
+    let localSolutions = NIOLockedValueBox((solutions: 0, seconds: 0.0))
     /// Set by `stop` RPC, signals (fluxd) or ``requestShutdown()``; long work (connecting blocks, plugin catch-up,
     /// mining) checks it and stops at a consistent point.
     public let shutdown: ShutdownSignal
@@ -116,6 +119,13 @@ public final class Node: @unchecked Sendable {
     /// from a half-rebuilt state); its failure is thrown as a ``ReindexError``.
     public func start() async throws {
         try completeReindex()
+        if params.network == .mainnet {
+            let watch = DeprecationWatch(deprecationHeight: Self.deprecationHeight,
+                                         warningBlocks: Self.deprecationWarningBlocks, logger: logger,
+                                         shutDown: { [weak self] in self?.requestShutdown() })
+            watch.check(height: chain.height, starting: true)
+            chain.addObserver(watch)
+        }
         p2pPort = try await network.start()
         rpcPorts = try await rpc.start()
         let hosts = configuration.rpcConfiguration.bind.map(\.host).joined(separator: ",")
@@ -311,9 +321,14 @@ public final class Node: @unchecked Sendable {
                 throw NodeError("no Equihash parameters at height \(height)")
             }
             let target = params.skipsProofOfWorkTargetCheck ? UInt256.max : UInt256.fromCompact(bits).value
+            let started = DispatchTime.now().uptimeNanoseconds
+            let counted: (Int) -> Void = { n in
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                self.localSolutions.withLockedValue { $0.solutions += n; $0.seconds += seconds }
+            }
             guard let result = EquihashMiner(parameters: epoch.parameters)
                 .mine(block.header, target: target, firstNonce: UInt64.random(in: 0...UInt64.max / 2),
-                      maxNonces: maxNonces) else {
+                      maxNonces: maxNonces, solutions: counted) else {
                 throw NodeError("no Equihash solution found for height \(height)")
             }
             block.header = result.header
