@@ -10,14 +10,16 @@ import Synchronization
 /// It keeps the deterministic node list in its key-value namespace (see `FluxNodeLedger` for the layout), judges
 /// FluxNode START/CONFIRM transactions and every block's node payments as consensus rules, supplies those payments
 /// to block templates, tells the node which FluxNodes may produce Proof-of-Node blocks (and produces them when this
-/// node is one), and answers fluxd's FluxNode RPCs as `fluxnodes.METHOD`.
+/// node is one), and answers fluxd's FluxNode RPCs under fluxd's own names (ABI 1.2 global names, both the
+/// `flux` and `zel` spellings) and as `fluxnodes.METHOD`. A stock FluxNode's flux.conf keys (`zelnode`,
+/// `zelnodeprivkey`, `zelnodeoutpoint`, `zelnodeindex`, `externalip`) configure it through `node_option`.
 ///
 /// Everything consensus reads is in the store and written through the block's transaction, so a reorganisation
 /// undoes it with the block, a crash never separates it from the chain, and a new build of the plugin (hot
 /// upgrade) starts from the same state: nothing in memory matters except caches.
 public final class FluxNodesPlugin: FluxPlugin {
     public static let manifest = PluginManifest(
-        name: "fluxnodes", version: "1.0.0",
+        name: "fluxnodes", version: "1.1.0",
         capabilities: [.observeBlocks, .stateful, .judgeBlocks, .judgeTransactions, .coinbaseOutputs, .rpc, .tick,
                        .proofOfNode],
         consensusVersion: 1, activationHeight: 1)
