@@ -118,6 +118,14 @@ import Testing
             #expect(conf.first?["outputIndex"] == .string(String(collateral.index)))
             #expect(conf.first?["privateKey"] == .string(Self.wif(op)))
 
+            // fluxd's `startdeterministiczelnode "alias" lockwallet`: this node's own alias; already confirmed, so
+            // the START is refused and reported in fluxd's shape; an unknown alias is not found.
+            let again = try await rpc.call("startdeterministiczelnode", params: ["fluxnode", false])
+            #expect(again["overall"] == "Successfully started 0 fluxnodes, failed to start 1, total 1")
+            #expect(again["detail"]?.arrayValue?.first?["result"] == "failed")
+            let unknown = try await rpc.call("startdeterministicfluxnode", params: ["elsewhere", false])
+            #expect(unknown["detail"]?.arrayValue?.first?["error"] == "could not find alias in config. Verify with listfluxnodeconf.")
+
             // Benchmarks: no fluxbenchd runs here; fluxd's answers for that, never figures.
             #expect(try await rpc.call("getbenchmarks") == "Benchmark not running")
             #expect(try await rpc.call("getbenchstatus") == "Benchmark not running")
