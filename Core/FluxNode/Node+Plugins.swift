@@ -237,7 +237,7 @@ extension Node {
         let manager = plugins
         let chainStore = chain.store
         registry.register("listplugins", category: "Plugins",
-                          help: "listplugins\nConfigured plugins: name, version, ABI, path, sha256, state, calls, faults, drops, and for stateful plugins the height of the last block they processed (synced_height).") { request throws(RPCError) in
+                          help: "listplugins\nConfigured plugins: name, version, ABI, path, sha256, state, calls, faults, drops, for stateful plugins the height of the last block they processed (synced_height), and the global RPC names a plugin serves (global_methods).") { request throws(RPCError) in
             guard request.params.isEmpty else { throw RPCError(code: -1, message: "listplugins takes no parameters") }
             return .array(manager.statuses.map { s in
                 var o: [(String, JSONValue)] = [("name", .string(s.configuration.name)), ("path", .string(s.configuration.path)),
