@@ -129,8 +129,9 @@ import Testing
             // Benchmarks: no fluxbenchd runs here; fluxd's answers for that, never figures.
             #expect(try await rpc.call("getbenchmarks") == "Benchmark not running")
             #expect(try await rpc.call("getbenchstatus") == "Benchmark not running")
-            #expect(try await rpc.call("stopzelbenchd") == "Not running")
+            #expect(try await Self.both(rpc, "stopfluxbenchd", "stopzelbenchd") == "Not running")
             #expect(await Self.error { try await rpc.call("startzelbenchd") }?.code == -1)
+            #expect(await Self.error { try await rpc.call("startfluxbenchd") }?.code == -1)
             // Extra parameters are refused as fluxd does (-1 with the help).
             #expect(await Self.error { try await rpc.call("getzelnodestatus", params: [1]) }?.code == -1)
             // The prefixed names stay and agree.
@@ -147,7 +148,8 @@ import Testing
         try await withTestNodes { nodes in
             let a = try await nodes.start(FluxNodesPluginTests.upgrades, directory: try Self.folder(config: "", fluxConf: ""))
             let rpc = rpcClient(a)
-            for method in ["getfluxnodestatus", "getzelnodestatus", "getbenchmarks", "getbenchstatus", "startzelbenchd", "stopzelbenchd"] {
+            for method in ["getfluxnodestatus", "getzelnodestatus", "getbenchmarks", "getbenchstatus", "startzelbenchd", "stopzelbenchd",
+                           "startfluxbenchd", "stopfluxbenchd"] {
                 let e = await Self.error { try await rpc.call(method) }
                 #expect(e?.code == -1, "\(method)")
                 #expect(e?.message == "This is not a Flux Node", "\(method)")

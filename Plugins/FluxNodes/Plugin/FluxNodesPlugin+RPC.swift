@@ -41,8 +41,8 @@ extension FluxNodesPlugin {
             ("createconfirmationtransaction", nil, "\nCreate a new confirmation transaction for this node and broadcast it."),
             ("getbenchmarks", nil, "\nfluxd asks fluxbenchd; this node runs none: \"Benchmark not running\"."),
             ("getbenchstatus", nil, "\nfluxd asks fluxbenchd for its status; this node runs none: \"Benchmark not running\"."),
-            ("startzelbenchd", nil, "\nfluxd starts fluxbenchd; this node has none to start."),
-            ("stopzelbenchd", nil, "\nfluxd stops fluxbenchd; this node runs none: \"Not running\"."),
+            ("startfluxbenchd", "startzelbenchd", "\nfluxd starts fluxbenchd; this node has none to start."),
+            ("stopfluxbenchd", "stopzelbenchd", "\nfluxd stops fluxbenchd; this node runs none: \"Not running\"."),
         ]
         var out: [(String, String)] = []
         for (flux, zel, help) in pairs {
@@ -64,6 +64,8 @@ extension FluxNodesPlugin {
         case "startdeterministiczelnode": "startdeterministicfluxnode"
         case "getzelnodeoutputs": "getfluxnodeoutputs"
         case "listzelnodeconf": "listfluxnodeconf"
+        case "startzelbenchd": "startfluxbenchd"
+        case "stopzelbenchd": "stopfluxbenchd"
         default: method
         }
     }
@@ -206,11 +208,11 @@ extension FluxNodesPlugin {
             guard isFluxNode else { throw Self.notAFluxNode() }
             try expect(params, max: 0, method)
             return .string("Benchmark not running")   // fluxd's answer while fluxbenchd is not running
-        case "stopzelbenchd":
+        case "stopfluxbenchd":
             guard isFluxNode else { throw Self.notAFluxNode() }
             try expect(params, max: 0, method)
             return .string("Not running")
-        case "startzelbenchd":
+        case "startfluxbenchd":
             guard isFluxNode else { throw Self.notAFluxNode() }
             try expect(params, max: 0, method)
             throw PluginError.rpc(code: -1, message: "fluxbenchd is not available: this node does not run the benchmark daemon")
