@@ -133,7 +133,11 @@ import Testing
             #expect(await Self.error { try await rpc.call("startzelbenchd") }?.code == -1)
             #expect(await Self.error { try await rpc.call("startfluxbenchd") }?.code == -1)
             // Extra parameters are refused as fluxd does (-1 with the help).
-            #expect(await Self.error { try await rpc.call("getzelnodestatus", params: [1]) }?.code == -1)
+            let extra = await Self.error { try await rpc.call("getzelnodestatus", params: [1]) }
+            #expect(extra?.code == -1)
+            #expect(extra?.message == "getzelnodestatus\nPrint fluxnode status (this node's entry in the list).")
+            let extraFilter = await Self.error { try await rpc.call("viewdeterministiczelnodelist", params: ["a", "b"]) }
+            #expect(extraFilter?.message.hasPrefix("viewdeterministiczelnodelist ( \"filter\" )\n") == true)
             // The prefixed names stay and agree.
             #expect(try await rpc.call("fluxnodes.getfluxnodestatus") == status)
             // Help lists fluxd's names.

@@ -86,7 +86,7 @@ extension FluxNodesPlugin {
         }
         let result: JSONValue
         do {
-            result = try answer(Self.canonical(method), list)
+            result = try answer(Self.canonical(method), list, called: method)
         } catch let error as PluginError {
             throw error
         } catch {
@@ -95,7 +95,7 @@ extension FluxNodesPlugin {
         return Array(result.serialized().utf8)
     }
 
-    /// fluxd refuses extra parameters with the method's help as a -1 error.
+    /// fluxd refuses extra parameters with the help of the method as called (`zel` or `flux` spelling) as a -1 error.
     func expect(_ params: [JSONValue], max: Int, _ method: String) throws {
         guard params.count <= max else {
             let help = Self.globalMethods.first { $0.0 == method }?.1 ?? method
@@ -103,12 +103,13 @@ extension FluxNodesPlugin {
         }
     }
 
-    private func answer(_ method: String, _ params: [JSONValue]) throws -> JSONValue {
+    /// Answers `method` (the `flux` spelling); `called` is the name the caller used, which fluxd's help texts show.
+    private func answer(_ method: String, _ params: [JSONValue], called: String) throws -> JSONValue {
         let store = committed
         let tip = try host.tip()
         switch method {
         case "getfluxnodecount":
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             var perTier: [FluxNodeTier: Int] = [:]
             var ipv4 = 0, ipv6 = 0, onion = 0
             for tier in FluxNodeTier.allCases {
@@ -129,7 +130,7 @@ extension FluxNodesPlugin {
                             ("cumulus-enabled", .int(c)), ("nimbus-enabled", .int(n)), ("stratus-enabled", .int(s)),
                             ("ipv4", .int(ipv4)), ("ipv6", .int(ipv6)), ("onion", .int(onion))])
         case "viewdeterministicfluxnodelist", "listfluxnodes":
-            try expect(params, max: 1, method)
+            try expect(params, max: 1, called)
             let filter = params.first?.stringValue ?? ""
             var out: [JSONValue] = []
             for tier in FluxNodeTier.allCases {
@@ -143,7 +144,7 @@ extension FluxNodesPlugin {
             return .array(out)
         case "getfluxnodestatus":
             guard isFluxNode else { throw Self.notAFluxNode() }
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             guard let node = try ownNode() else {
                 // fluxd: "expired" and the configured collateral only.
                 guard let collateral = configuration.collateral else { return .object([("status", "expired")]) }
@@ -152,7 +153,7 @@ extension FluxNodesPlugin {
             guard case let .object(fields) = describe(node, rank: nil) else { return .null }
             return .object([("status", .string(Self.statusName(node.status)))] + fields)
         case "fluxnodecurrentwinner":
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             var out: [(String, JSONValue)] = []
             for tier in FluxNodeTier.allCases {
                 guard let node = try ledger.confirmedList(tier: tier, store: store).first else { continue }
@@ -164,7 +165,7 @@ extension FluxNodesPlugin {
             }
             return .object(out)
         case "getstartlist", "getdoslist":
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             let dos = method == "getdoslist"
             let nodes = dos ? try ledger.dos(store: store) : try ledger.started(store: store)
             let next = Int(tip.height) + 1
@@ -180,7 +181,7 @@ extension FluxNodesPlugin {
                 return .object(fields)
             })
         case "createfluxnodekey":
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             let key = PrivateKey.generate()
             return .string(WIF(secret: key.bytes, compressed: true).encoded(prefixes: prefixes))
         case "startdeterministicfluxnode":
@@ -196,25 +197,25 @@ extension FluxNodesPlugin {
             return .string(tx.txid.description)
         case "createconfirmationtransaction":
             guard isFluxNode else { throw Self.notAFluxNode(-32600) }
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             return try createConfirmation(tipHeight: tip.height)
         case "getfluxnodeoutputs":
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             return try collateralOutputs(nextHeight: Int(tip.height) + 1)
         case "listfluxnodeconf":
-            try expect(params, max: 1, method)
+            try expect(params, max: 1, called)
             return try ownConfEntries()
         case "getbenchmarks", "getbenchstatus":
             guard isFluxNode else { throw Self.notAFluxNode() }
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             return .string("Benchmark not running")   // fluxd's answer while fluxbenchd is not running
         case "stopfluxbenchd":
             guard isFluxNode else { throw Self.notAFluxNode() }
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             return .string("Not running")
         case "startfluxbenchd":
             guard isFluxNode else { throw Self.notAFluxNode() }
-            try expect(params, max: 0, method)
+            try expect(params, max: 0, called)
             throw PluginError.rpc(code: -1, message: "fluxbenchd is not available: this node does not run the benchmark daemon")
         case "gettierrequirements":
             return try requirements(params, nextHeight: Int(tip.height) + 1)
