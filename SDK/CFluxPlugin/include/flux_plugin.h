@@ -47,8 +47,8 @@
  *   - rpc_call and p2p_message may run concurrently with each other and with the event callbacks of the same
  *     plugin, on host worker threads: protect shared state.
  *   - Host services may be called from any thread, from the start of on_load until on_unload returns, except
- *     that a flux_kv_txn is used only inside the callback that received it and register_rpc / register_p2p only
- *     during on_load. They never call back into the
+ *     that a flux_kv_txn is used only inside the callback that received it and register_rpc / register_p2p /
+ *     register_global_rpc only during on_load. They never call back into the
  *     calling plugin.
  *   - Callbacks must not block for long (no network waits, no sleeping). Long work belongs on the plugin's own
  *     threads, started in on_load and stopped in on_unload.
