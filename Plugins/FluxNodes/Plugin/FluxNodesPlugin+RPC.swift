@@ -7,7 +7,8 @@ import FluxScript
 import Glibc
 #endif
 
-/// fluxd's FluxNode RPCs, exposed by the node as `fluxnodes.METHOD`, with fluxd's result shapes.
+/// fluxd's FluxNode RPCs with fluxd's result shapes and errors: under fluxd's own names (``globalMethods``, ABI 1.2)
+/// and as `fluxnodes.METHOD` (``methods``); both reach the same answers.
 extension FluxNodesPlugin {
     static let methods: [(String, String)] = [
         ("getfluxnodecount", "getfluxnodecount\nConfirmed FluxNodes per tier and per network kind."),
