@@ -24,6 +24,9 @@ extension Node {
             throw NodeError("\(error)")
         }
         if let path = file.path { logger.info("plugins from \(path): \(file.enabledPlugins.map(\.name).joined(separator: ", "))") }
+        // Every core method (the plugin admin calls included) is registered before any plugin claims a global name.
+        registerPluginMethods()
+        plugins.globalMethods.reserveCoreMethods(registry.methods.map(\.name))
         do { try plugins.load(file) } catch { throw NodeError("required plugin: \(error)") }
         // Always attached: plugins loaded later (loadplugin, reloadplugin) are called in-line through it.
         chain.addJudge(PluginChainJudge(manager: plugins, store: chain.store, logger: logger))
@@ -49,7 +52,7 @@ extension Node {
                 return plugin.p2pMessage(peer: UInt64(peer), command: parts[1], payload: payload) == .ok
             }
         }
-        registerPluginMethods()
+        for plugin in plugins.activePlugins { registerRPCMethods(of: plugin) }
     }
 
     /// Asks each transaction-judging plugin, in call order, about a transaction entering the mempool (those whose
@@ -202,6 +205,7 @@ extension Node {
     /// pauses only for the switch itself; a stateful plugin that was not running catches up from its cursor.
     public func reloadPlugin(_ name: String, path: String? = nil) throws(PluginLoadError) -> PluginDescriptorInfo {
         let wasActive = plugins.plugin(named: name) != nil
+        let globalBefore = plugins.globalMethods.names(of: name)
         let tip = chain.height
         let info = try plugins.reload(name, path: path, tipHeight: Int64(tip), recentBlocks: { [chain] in
             var blocks: [(height: Int64, hash: [UInt8], block: [UInt8])] = []
@@ -216,6 +220,9 @@ extension Node {
             if !wasActive, info.isStateful { catchUp(plugin) }
             registerRPCMethods(of: plugin)
         }
+        // Global names the new build no longer claims are no longer served.
+        let globalAfter = Set(plugins.globalMethods.names(of: name))
+        for method in globalBefore where !globalAfter.contains(method) { registry.unregister(method) }
         syncProofOfNodeAuthority()
         // The judges changed: the pool must not keep what the new build refuses (every template would fail).
         let refused = chain.withLock { mempool.rejudge() }
@@ -230,7 +237,7 @@ extension Node {
         let manager = plugins
         let chainStore = chain.store
         registry.register("listplugins", category: "Plugins",
-                          help: "listplugins\nConfigured plugins: name, version, ABI, path, sha256, state, calls, faults, drops, and for stateful plugins the height of the last block they processed (synced_height).") { request throws(RPCError) in
+                          help: "listplugins\nConfigured plugins: name, version, ABI, path, sha256, state, calls, faults, drops, for stateful plugins the height of the last block they processed (synced_height), and the global RPC names a plugin serves (global_methods).") { request throws(RPCError) in
             guard request.params.isEmpty else { throw RPCError(code: -1, message: "listplugins takes no parameters") }
             return .array(manager.statuses.map { s in
                 var o: [(String, JSONValue)] = [("name", .string(s.configuration.name)), ("path", .string(s.configuration.path)),
@@ -249,6 +256,7 @@ extension Node {
                 o += [("calls", .int(s.counters.calls)), ("events", .int(s.counters.calls)), ("faults", .int(s.counters.faults)),
                       ("overruns", .int(s.counters.overruns)), ("dropped", .int(s.counters.dropped))]
                 if let fault = s.counters.lastFault { o.append(("last_fault", .string(fault))) }
+                if !s.globalMethods.isEmpty { o.append(("global_methods", .array(s.globalMethods.map { .string($0) }))) }
                 return .object(o)
             })
         }
@@ -310,8 +318,9 @@ extension Node {
                 throw RPCError(code: -8, message: "\(error)")
             }
             let scratch = self.configuration.dataDirectory.appendingPathComponent("plugins/check").path
-            let (report, ok) = PluginManager.check(file, services: OfflinePluginServices.forNetwork(self.params), imagesDirectory: scratch,
-                                                   logger: self.logger)
+            let core = self.registry.methods.map(\.name).filter { self.plugins.globalMethods.owner(of: $0) == nil }
+            let (report, ok) = PluginManager.check(file, services: OfflinePluginServices.forNetwork(self.params, options: self.configuration.options), imagesDirectory: scratch,
+                                                   coreMethods: core, logger: self.logger)
             return .object([("file", file.path.map { .string($0) } ?? .null), ("ok", .bool(ok)),
                             ("report", .array(report.map { .string($0) }))])
         }
@@ -324,34 +333,48 @@ extension Node {
             self?.syncProofOfNodeAuthority()
             return .null
         }
-        for plugin in manager.activePlugins { registerRPCMethods(of: plugin) }
     }
 
-    /// Registers `NAME.method` for each method `plugin` declared (calls go to whichever build is current).
+    /// Registers `NAME.method` for each method `plugin` declared, and each global name it claims (ABI 1.2) as it
+    /// is; calls go to whichever build of the plugin is current.
     func registerRPCMethods(of plugin: PluginInstance) {
         let manager = plugins
-        for (method, help) in plugin.rpcMethods {
-                let name = plugin.name
-                registry.register("\(name).\(method)", category: "Plugin \(name)", help: "\(name).\(help)") { request throws(RPCError) in
-                    guard let live = manager.plugin(named: name) else {
-                        throw RPCError(code: -32601, message: "plugin \(name) is not active")
+        let name = plugin.name
+        var methods = plugin.rpcMethods.map { (registered: "\(name).\($0.name)", method: $0.name, help: "\(name).\($0.help)") }
+        methods += plugin.globalRPCMethods.map { (registered: $0.name, method: $0.name, help: $0.help) }
+        for (registered, method, help) in methods {
+            registry.register(registered, category: "Plugin \(name)", help: help) { request throws(RPCError) in
+                guard let live = manager.plugin(named: name) else {
+                    throw RPCError(code: -32601, message: "plugin \(name) is not active")
+                }
+                let params = Array(JSONValue.array(request.params).serialized().utf8)
+                switch live.rpcCall(method: method, params: params) {
+                case let .success(bytes):
+                    do throws(JSONParseError) { return try JSONValue(parsing: bytes) } catch {
+                        throw RPCError(code: -1, message: "plugin \(name) returned invalid JSON: \(error)")
                     }
-                    let params = Array(JSONValue.array(request.params).serialized().utf8)
-                    switch live.rpcCall(method: method, params: params) {
-                    case let .success(bytes):
-                        do throws(JSONParseError) { return try JSONValue(parsing: bytes) } catch {
-                            throw RPCError(code: -1, message: "plugin \(name) returned invalid JSON: \(error)")
-                        }
-                    case let .failure(error):
-                        let code = switch error.status {
-                        case -2: -8
-                        case -3: -5
-                        default: -1
-                        }
-                        throw RPCError(code: code, message: error.message)
-                    }
+                case let .failure(error):
+                    throw Node.rpcError(error)
                 }
             }
+        }
+    }
+
+    /// The JSON-RPC error of a failed `rpc_call`: FLUX_ERR_INVALID_ARGUMENT → -8, FLUX_ERR_NOT_FOUND → -5,
+    /// FLUX_ERR_RPC (ABI 1.2) → the code and message of the plugin's `{"code": n, "message": "text"}`, anything else
+    /// (and an FLUX_ERR_RPC message that is not such an object) → -1 with the plugin's message.
+    static func rpcError(_ error: PluginCallError) -> RPCError {
+        switch error.status {
+        case -2: return RPCError(code: -8, message: error.message)   // FLUX_ERR_INVALID_ARGUMENT
+        case -3: return RPCError(code: -5, message: error.message)   // FLUX_ERR_NOT_FOUND
+        case -8:   // FLUX_ERR_RPC
+            if let value = try? JSONValue(parsing: Array(error.message.utf8)), let code = value["code"]?.intValue,
+               let message = value["message"]?.stringValue, let c = Int(exactly: code) {
+                return RPCError(code: c, message: message)
+            }
+            return RPCError(code: -1, message: error.message)
+        default: return RPCError(code: -1, message: error.message)
+        }
     }
 }
 

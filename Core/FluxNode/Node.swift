@@ -90,7 +90,8 @@ public final class Node: @unchecked Sendable {
         mempool = Mempool(chain: chain)
         wallet = try Wallet(chain: chain)
         let pool = mempool
-        let pluginServices = NodePluginServices(chain: chain, mempool: pool, wallet: wallet, submit: { tx in
+        let pluginServices = NodePluginServices(chain: chain, mempool: pool, wallet: wallet, options: configuration.options,
+                                                submit: { tx in
             do { try pool.accept(tx); return nil } catch { return "\(error)" }
         })
         plugins = PluginManager(

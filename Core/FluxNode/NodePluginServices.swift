@@ -3,6 +3,7 @@ import FluxConsensus
 import FluxJSON
 import FluxMempool
 import FluxNetwork
+import FluxOptions
 import FluxPluginHost
 import FluxPrimitives
 import FluxStorage
@@ -19,13 +20,42 @@ final class NodePluginServices: PluginServices, @unchecked Sendable {
     let submit: @Sendable (Transaction) -> String?
     /// `chain_parameters`, built once.
     let parametersJSON: [UInt8]
+    /// The node's options (`node_option`).
+    let options: NodeOptions
 
-    init(chain: ChainState, mempool: Mempool, wallet: Wallet?, submit: @escaping @Sendable (Transaction) -> String?) {
+    init(chain: ChainState, mempool: Mempool, wallet: Wallet?, options: NodeOptions = NodeOptions(),
+         submit: @escaping @Sendable (Transaction) -> String?) {
         self.chain = chain
         self.mempool = mempool
         self.wallet = wallet
+        self.options = options
         self.submit = submit
         parametersJSON = Self.chainParametersJSON(chain.params)
+    }
+
+    /// Options plugins may not read: the RPC credentials.
+    static let withheldOptions: Set<String> = ["rpcuser", "rpcpassword"]
+
+    func nodeOption(_ name: String) -> PluginNodeOption {
+        Self.option(name, in: options)
+    }
+
+    /// `node_option` over `options`: every option the node knows but the RPC credentials.
+    static func option(_ name: String, in options: NodeOptions) -> PluginNodeOption {
+        guard let kind = NodeOptions.known[name] else { return .unknown }
+        guard !withheldOptions.contains(name) else { return .withheld }
+        let values = kind == .repeated ? options.all(name) : options.string(name).map { [$0] } ?? []
+        return values.isEmpty ? .notSet : .values(values)
+    }
+
+    func walletUnspent() -> [PluginWalletCoin]? {
+        guard let wallet else { return nil }
+        let tip = chain.height
+        return wallet.listUnspent(minConfirmations: 0).map { c in
+            PluginWalletCoin(txid: Array(c.outpoint.hash.bytes), index: c.outpoint.index, value: c.output.value.units,
+                             confirmations: UInt32(clamping: c.confirmations(tipHeight: tip)), coinbase: c.isCoinbase,
+                             script: c.output.scriptPubKey.bytes)
+        }
     }
 
     /// The `chain_parameters` object of `params` (flux_plugin.h): network, genesis hash (display hex) and time,

@@ -1,5 +1,6 @@
 import FluxChain
 import FluxConsensus
+import FluxOptions
 import FluxPluginHost
 import FluxPrimitives
 import Logging
@@ -67,12 +68,18 @@ extension Node {
 }
 
 extension OfflinePluginServices {
-    /// The services `-checkplugins` offers on the network of `params`: its `chain_parameters` and
-    /// `block_subsidy`, nothing else.
-    public static func forNetwork(_ params: ChainParameters) -> OfflinePluginServices {
-        OfflinePluginServices(chainParameters: NodePluginServices.chainParametersJSON(params), subsidy: { height in
+    /// The services `-checkplugins` offers on the network of `params`: its `chain_parameters`, `block_subsidy`
+    /// and (when given) the node's `options` through `node_option`, nothing else.
+    public static func forNetwork(_ params: ChainParameters, options: NodeOptions? = nil) -> OfflinePluginServices {
+        var reader: (@Sendable (String) -> PluginNodeOption)?
+        if let options {
+            reader = { name in NodePluginServices.option(name, in: options) }
+        }
+        let subsidy: @Sendable (Int64) -> Int64? = { height in
             guard height >= 0, height <= Int64(Int32.max) else { return nil }
             return params.blockSubsidy(at: Int(height)).units
-        })
+        }
+        return OfflinePluginServices(chainParameters: NodePluginServices.chainParametersJSON(params), subsidy: subsidy,
+                                     options: reader)
     }
 }

@@ -1,17 +1,22 @@
 /// The services `-checkplugins` (and the `checkplugins` RPC) offer while each plugin's `on_load` runs: no chain is
 /// attached, so queries find nothing and writes are refused. A plugin that needs the chain during `on_load` must
 /// cope with an empty one. The network's parameters and subsidy are offered when the caller knows them (so a
-/// plugin that checks its configuration against the network can); there is no wallet.
+/// plugin that checks its configuration against the network can), and the node's options when given (so a
+/// plugin that merges flux.conf keys into its configuration is checked as it will run); there is no wallet.
 public final class OfflinePluginServices: PluginServices, @unchecked Sendable {
     private let parameters: [UInt8]?
     private let subsidy: (@Sendable (Int64) -> Int64?)?
+    private let options: (@Sendable (String) -> PluginNodeOption)?
 
-    /// Services that answer nothing, but `chain_parameters` (`parameters`, JSON) and `block_subsidy` (`subsidy`)
-    /// when given.
-    public init(chainParameters parameters: [UInt8]? = nil, subsidy: (@Sendable (Int64) -> Int64?)? = nil) {
+    /// Services that answer nothing, but `chain_parameters` (`parameters`, JSON), `block_subsidy` (`subsidy`) and
+    /// `node_option` (`options`) when given.
+    public init(chainParameters parameters: [UInt8]? = nil, subsidy: (@Sendable (Int64) -> Int64?)? = nil,
+                options: (@Sendable (String) -> PluginNodeOption)? = nil) {
         self.parameters = parameters
         self.subsidy = subsidy
+        self.options = options
     }
+    public func nodeOption(_ name: String) -> PluginNodeOption { options?(name) ?? .notSet }
     public func tip() -> (height: Int64, hash: [UInt8]) { (0, [UInt8](repeating: 0, count: 32)) }
     public func blockHash(at height: Int64) -> [UInt8]? { nil }
     public func header(_ hash: [UInt8]) -> (header: [UInt8], height: Int64)? { nil }

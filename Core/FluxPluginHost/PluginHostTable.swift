@@ -239,6 +239,35 @@ enum PluginHostTable {
             case .noWallet: return FLUX_ERR_STATE
             }
         }
+        // ---- 1.2 ----
+        t.register_global_rpc = { host, name, help, reason, context in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            let (status, refusal) = p.registerGlobalRPC(String(decoding: PluginHostTable.bytes(name), as: UTF8.self),
+                                                        help: String(decoding: PluginHostTable.bytes(help), as: UTF8.self))
+            if let refusal {
+                p.logger.warning("\(refusal)")
+                if let reason { PluginHostTable.deliver(Array(refusal.utf8), reason, context) }
+            }
+            return status
+        }
+        t.node_option = { host, name, sink, context in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            switch p.services.nodeOption(String(decoding: PluginHostTable.bytes(name), as: UTF8.self)) {
+            case let .values(values):
+                for value in values { PluginHostTable.deliver(Array(value.utf8), sink, context) }
+                return FLUX_OK
+            case .notSet: return FLUX_ERR_NOT_FOUND
+            case .unknown: return FLUX_ERR_INVALID_ARGUMENT
+            case .withheld: return FLUX_ERR_UNSUPPORTED
+            }
+        }
+        t.wallet_unspent = { host, sink, context in
+            guard let p = PluginInstance.from(host) else { return FLUX_ERR_STATE }
+            guard let coins = p.services.walletUnspent() else { return FLUX_ERR_STATE }
+            guard !coins.isEmpty else { return FLUX_OK }
+            PluginHostTable.deliver(coins.flatMap(\.record), sink, context)
+            return FLUX_OK
+        }
         return t
     }
 

@@ -16,12 +16,16 @@ public final class PluginInstance: @unchecked Sendable {
     public let budget: Duration
     /// RPC methods the plugin registered: (name, help).
     public private(set) var rpcMethods: [(name: String, help: String)] = []
+    /// Global, unprefixed RPC methods the plugin claimed (ABI 1.2 `register_global_rpc`): (name, help).
+    public private(set) var globalRPCMethods: [(name: String, help: String)] = []
     /// P2P commands the plugin registered.
     public private(set) var p2pCommands: [String] = []
     /// Gauges and counters the plugin reported, by name.
     public var metrics: [String: Double] { lock.withLock { metricValues } }
 
     let services: any PluginServices
+    /// The owners of global RPC names, shared by every plugin of the node.
+    let globalMethods: PluginGlobalMethods
     let logger: Logger
     private var handle: OpaquePointer?
     private var isUnloaded = false
@@ -55,11 +59,14 @@ public final class PluginInstance: @unchecked Sendable {
     public var counterSnapshot: Counters { lock.withLock { counters } }
 
     /// Creates the instance: calls the plugin's `on_load` with the host table and `configuration` (JSON). Throws
-    /// the plugin's own message when it refuses.
+    /// the plugin's own message when it refuses. `globalMethods` decides which global RPC names it may claim
+    /// (claims are only checked here; the manager commits them).
     public init(image: PluginImage, configuration: [UInt8], services: any PluginServices,
-                budget: Duration = .milliseconds(250), logger: Logger) throws(PluginLoadError) {
+                budget: Duration = .milliseconds(250), globalMethods: PluginGlobalMethods = PluginGlobalMethods(),
+                logger: Logger) throws(PluginLoadError) {
         self.image = image
         self.services = services
+        self.globalMethods = globalMethods
         self.budget = budget
         var l = logger
         l[metadataKey: "plugin"] = "\(image.info.name)"
@@ -459,6 +466,27 @@ public final class PluginInstance: @unchecked Sendable {
             guard !rpcMethods.contains(where: { $0.name == name }) else { return FLUX_ERR_INVALID_ARGUMENT }
             rpcMethods.append((name, help))
             return FLUX_OK
+        }
+    }
+
+    /// `register_global_rpc`: the status, and the reason of a refusal.
+    func registerGlobalRPC(_ method: String, help: String) -> (status: Int32, reason: String?) {
+        lock.withLock {
+            guard loading else { return (FLUX_ERR_STATE, "register_global_rpc is allowed during on_load only") }
+            guard image.info.has(FLUX_CAP_RPC) else {
+                return (FLUX_ERR_UNSUPPORTED, "register_global_rpc needs FLUX_CAP_RPC in descriptor.capabilities")
+            }
+            guard PluginGlobalMethods.isValidName(method) else {
+                return (FLUX_ERR_INVALID_ARGUMENT, "global RPC name \"\(method)\" is not [a-z][a-z0-9_]{0,63}")
+            }
+            guard !globalRPCMethods.contains(where: { $0.name == method }) else {
+                return (FLUX_ERR_INVALID_ARGUMENT, "global RPC name \"\(method)\" is registered twice by plugin \(name)")
+            }
+            if let reason = globalMethods.refusal(method, plugin: name) {
+                return (FLUX_ERR_REJECTED, reason)
+            }
+            globalRPCMethods.append((method, help))
+            return (FLUX_OK, nil)
         }
     }
 

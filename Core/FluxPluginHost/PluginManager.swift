@@ -24,6 +24,8 @@ public final class PluginManager: @unchecked Sendable {
         public let counters: PluginInstance.Counters
         /// When it was loaded.
         public let loadedAt: Date?
+        /// The global (unprefixed) RPC names it claims (ABI 1.2), sorted.
+        public let globalMethods: [String]
     }
 
     /// Mutable fields are guarded by the manager's lock.
@@ -49,6 +51,8 @@ public final class PluginManager: @unchecked Sendable {
     public static let maxObserverFaults = 5
 
     let services: any PluginServices
+    /// Who owns each global RPC name; the node reserves its core method names here before loading plugins.
+    public let globalMethods = PluginGlobalMethods()
     let imagesDirectory: String
     let logger: Logger
     private let lock = NSLock()
@@ -80,8 +84,15 @@ public final class PluginManager: @unchecked Sendable {
                 try checkSingleProofOfNode(image, path: configuration.path)
                 entry.info = image.info
                 entry.sha256 = image.sha256
-                entry.instance = try PluginInstance(image: image, configuration: configuration.configBytes,
-                                                    services: services, budget: configuration.budget, logger: logger)
+                let instance = try PluginInstance(image: image, configuration: configuration.configBytes,
+                                                  services: services, budget: configuration.budget,
+                                                  globalMethods: globalMethods, logger: logger)
+                if case let .failure(error) = globalMethods.claim(plugin: configuration.name,
+                                                                  names: instance.globalRPCMethods.map(\.name)) {
+                    instance.unload()
+                    throw PluginLoadError(path: configuration.path, reason: error.reason)
+                }
+                entry.instance = instance
                 entry.state = "active"
                 entry.loadedAt = Date()
                 logger.info("plugin \(configuration.name) \(image.info.version) loaded (\(image.sha256.prefix(12)))")
@@ -134,7 +145,7 @@ public final class PluginManager: @unchecked Sendable {
             }
         }
         let new = try PluginInstance(image: image, configuration: entry.configuration.configBytes, services: services,
-                                     budget: entry.configuration.budget, logger: logger)
+                                     budget: entry.configuration.budget, globalMethods: globalMethods, logger: logger)
         // Shadow re-validation. A stateless judge's verdict on a connected block is "valid" whatever the chain's
         // state, so the new build alone judges the recent blocks, before the switch. A stateful judge reads state
         // as of the tip, where older blocks no longer apply: there both builds judge the same recent blocks against
@@ -175,6 +186,11 @@ public final class PluginManager: @unchecked Sendable {
                 }
             }
             guard failure == nil else { return }
+            // The new build's global names replace the old build's (its own names are no clash).
+            if case let .failure(error) = globalMethods.claim(plugin: name, names: new.globalRPCMethods.map(\.name)) {
+                failure = error.reason
+                return
+            }
             lock.withLock {
                 entry.instance = new
                 entry.info = image.info
@@ -244,9 +260,11 @@ public final class PluginManager: @unchecked Sendable {
     /// `-checkplugins`: loads each enabled plugin of `file` and calls its `on_load` with its configuration, then
     /// unloads it; nothing is attached to a chain. Returns one line per plugin and whether all passed.
     public static func check(_ file: PluginsFile, services: any PluginServices, imagesDirectory: String,
-                             logger: Logger) -> (report: [String], ok: Bool) {
+                             coreMethods: [String] = [], logger: Logger) -> (report: [String], ok: Bool) {
         var report: [String] = []
         var ok = true
+        let globalMethods = PluginGlobalMethods()
+        globalMethods.reserveCoreMethods(coreMethods)
         for configuration in file.enabledPluginsInCallOrder {
             do throws(PluginLoadError) {
                 let image = try PluginImage.load(path: configuration.path, pinnedSHA256: configuration.sha256,
@@ -256,8 +274,13 @@ public final class PluginManager: @unchecked Sendable {
                                           reason: "the image calls itself \"\(image.info.name)\", plugins.toml names it \"\(configuration.name)\"")
                 }
                 let instance = try PluginInstance(image: image, configuration: configuration.configBytes,
-                                                  services: services, budget: configuration.budget, logger: logger)
+                                                  services: services, budget: configuration.budget,
+                                                  globalMethods: globalMethods, logger: logger)
                 instance.unload()
+                if case let .failure(error) = globalMethods.claim(plugin: configuration.name,
+                                                                  names: instance.globalRPCMethods.map(\.name)) {
+                    throw PluginLoadError(path: configuration.path, reason: error.reason)
+                }
                 report.append("ok      \(configuration.name) \(image.info.version) (ABI \(image.info.abiMajor).\(image.info.abiMinor), "
                               + "\(image.info.toolchain), sha256 \(image.sha256))")
             } catch {
@@ -351,7 +374,8 @@ public final class PluginManager: @unchecked Sendable {
         lock.withLock {
             entries.map { e in
                 Status(configuration: e.configuration, info: e.info, sha256: e.sha256, state: e.state,
-                       counters: e.instance?.counterSnapshot ?? PluginInstance.Counters(), loadedAt: e.loadedAt)
+                       counters: e.instance?.counterSnapshot ?? PluginInstance.Counters(), loadedAt: e.loadedAt,
+                       globalMethods: globalMethods.names(of: e.configuration.name))
             }
         }
     }

@@ -38,6 +38,13 @@ public protocol PluginServices: AnyObject, Sendable {
     /// Signs `digest` (32 bytes) with the wallet key whose HASH160 is `keyID` (20 bytes), as a compact
     /// recoverable signature.
     func walletSignCompact(keyID: [UInt8], digest: [UInt8]) -> PluginWalletSignature
+
+    // MARK: ABI 1.2
+
+    /// The node's option `name` (flux.conf and command line, as fluxd spells it), for `node_option`.
+    func nodeOption(_ name: String) -> PluginNodeOption
+    /// The wallet's unspent outputs (`wallet_unspent`); nil when the node runs without a wallet.
+    func walletUnspent() -> [PluginWalletCoin]?
 }
 
 extension PluginServices {
@@ -46,6 +53,56 @@ extension PluginServices {
     public func scanStored(namespace: String, prefix: [UInt8], from: [UInt8],
                            _ body: ([UInt8], [UInt8]) -> Bool) throws(PluginStoreError) {}
     public func walletSignCompact(keyID: [UInt8], digest: [UInt8]) -> PluginWalletSignature { .noWallet }
+    public func nodeOption(_ name: String) -> PluginNodeOption { .notSet }
+    public func walletUnspent() -> [PluginWalletCoin]? { nil }
+}
+
+/// What `node_option` finds for an option name.
+public enum PluginNodeOption: Sendable, Hashable {
+    /// The option's values in order (one for a single-valued option).
+    case values([String])
+    /// A known option that is not set (`FLUX_ERR_NOT_FOUND`).
+    case notSet
+    /// The node has no option of that name (`FLUX_ERR_INVALID_ARGUMENT`).
+    case unknown
+    /// An option plugins may not read, such as the RPC credentials (`FLUX_ERR_UNSUPPORTED`).
+    case withheld
+}
+
+/// One unspent wallet output, as `wallet_unspent` delivers it.
+public struct PluginWalletCoin: Sendable, Hashable {
+    /// The transaction id (32 bytes, internal order).
+    public let txid: [UInt8]
+    /// The output's index.
+    public let index: UInt32
+    /// Its value in units.
+    public let value: Int64
+    /// Confirmations (0 while unconfirmed).
+    public let confirmations: UInt32
+    /// Whether it is a coinbase output.
+    public let coinbase: Bool
+    /// Its locking script.
+    public let script: [UInt8]
+    /// Creates a record.
+    public init(txid: [UInt8], index: UInt32, value: Int64, confirmations: UInt32, coinbase: Bool, script: [UInt8]) {
+        self.txid = txid
+        self.index = index
+        self.value = value
+        self.confirmations = confirmations
+        self.coinbase = coinbase
+        self.script = script
+    }
+
+    /// The ABI record: txid ‖ LE32 index ‖ LE64 value ‖ LE32 confirmations ‖ u8 coinbase ‖ LE32 length ‖ script.
+    var record: [UInt8] {
+        var r = Array(txid.prefix(32))
+        withUnsafeBytes(of: index.littleEndian) { r += $0 }
+        withUnsafeBytes(of: value.littleEndian) { r += $0 }
+        withUnsafeBytes(of: confirmations.littleEndian) { r += $0 }
+        r.append(coinbase ? 1 : 0)
+        withUnsafeBytes(of: UInt32(script.count).littleEndian) { r += $0 }
+        return r + script
+    }
 }
 
 /// What `wallet_sign_compact` got from the node's wallet.

@@ -133,6 +133,10 @@ enum Fluxd {
           -upgradeheight=NAME:H      regtest only: activate an upgrade at height H (e.g. pon:300)
           -plugins=FILE              plugins.toml to use (default: data folder, else the checkout's)
           -checkplugins              load and validate every enabled plugin and its config, then exit
+          -zelnode=1 -zelnodeprivkey=WIF   this node is a FluxNode with this operator key (fluxnodes plugin; its
+                                     config.operator_key may repeat it, not differ)
+          -zelnodeoutpoint=TXID -zelnodeindex=N   the FluxNode's collateral (fluxnodes plugin; as config.collateral)
+          -externalip=IP[:PORT]      the address the FluxNode announces in its node record (as config.ip)
           -reindex                   rebuild the UTXO set and the stateful plugins' state from the stored blocks
                                      (an unfinished reindex resumes at the next start)
           -debug[=CATEGORY]          log at debug level (FLUX_LOG_LEVEL=trace|debug|info|... overrides)
@@ -175,7 +179,7 @@ enum Fluxd {
         print("plugins file: \(file.path ?? "(none)")")
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flux-checkplugins-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let (report, ok) = PluginManager.check(file, services: OfflinePluginServices.forNetwork(config.params), imagesDirectory: scratch,
+        let (report, ok) = PluginManager.check(file, services: OfflinePluginServices.forNetwork(config.params, options: config.options), imagesDirectory: scratch,
                                                logger: logger)
         for line in report { print(line) }
         return ok

@@ -38,6 +38,27 @@ public struct PluginError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `FLUX_ERR_LIMIT`: over a size or count limit.
     public static func limit(_ message: String) -> PluginError { PluginError(status: FLUX_ERR_LIMIT, message: message) }
 
+    /// `FLUX_ERR_RPC` (ABI 1.2, from `rpcCall` only): the node answers the call with JSON-RPC error `code` and
+    /// `message` as they are, e.g. fluxd's `.rpc(code: -1, message: "This is not a Flux Node")`. An older host
+    /// answers -1 with the JSON text as the message.
+    public static func rpc(code: Int, message: String) -> PluginError {
+        var escaped = ""
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case let s where s.value < 0x20:
+                let hex = String(s.value, radix: 16)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return PluginError(status: FLUX_ERR_RPC, message: "{\"code\":\(code),\"message\":\"\(escaped)\"}")
+    }
+
     public var description: String { "\(PluginError.name(of: status)): \(message)" }
 
     /// The `FLUX_ERR_*` name of a status code.
@@ -51,6 +72,7 @@ public struct PluginError: Error, Hashable, Sendable, CustomStringConvertible {
         case FLUX_ERR_REJECTED: "FLUX_ERR_REJECTED"
         case FLUX_ERR_STATE: "FLUX_ERR_STATE"
         case FLUX_ERR_LIMIT: "FLUX_ERR_LIMIT"
+        case FLUX_ERR_RPC: "FLUX_ERR_RPC"
         default: "status \(status)"
         }
     }

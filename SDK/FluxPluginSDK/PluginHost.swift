@@ -216,6 +216,47 @@ public struct PluginHost: @unchecked Sendable {
         return (Array(b[1..<(1 + Int(length))]), Array(b[(1 + Int(length))...]))
     }
 
+    // MARK: Global RPC names, node options, wallet outputs (ABI 1.2)
+
+    /// Claims the global, unprefixed RPC method `name` (call from the plugin's initialiser; needs `.rpc`): the node
+    /// serves it under that name and calls ``FluxPlugin/rpcCall(method:params:)`` with `name`. Throws the host's
+    /// reason when the name is a core method or another plugin's (`FLUX_ERR_REJECTED`), and `.unsupported` on a
+    /// host older than ABI 1.2.
+    public func registerGlobalRPC(_ name: String, help: String) throws(PluginError) {
+        guard hasEntry(\.register_global_rpc), let f = api.pointee.register_global_rpc else {
+            throw .unsupported("register_global_rpc (ABI 1.2)")
+        }
+        let sink = ByteSink()
+        let status = try PluginBytes.with(Array(name.utf8)) { (n) throws(PluginError) in
+            try PluginBytes.with(Array(help.utf8)) { (h) throws(PluginError) in f(handle, n, h, ByteSink.callback, sink.context) }
+        }
+        guard status == FLUX_OK else {
+            throw PluginError(status: status, message: sink.bytes.isEmpty ? "register_global_rpc \(name) failed"
+                                                                           : String(decoding: sink.bytes, as: UTF8.self))
+        }
+    }
+
+    /// The values of the node's option `name` (flux.conf and command line, as fluxd spells it: "zelnodeprivkey"),
+    /// in order; nil when it is not set. Throws `.invalidArgument` for an option the node does not have,
+    /// `.unsupported` for the RPC credentials and on a host older than ABI 1.2.
+    public func nodeOption(_ name: String) throws(PluginError) -> [String]? {
+        guard hasEntry(\.node_option), let f = api.pointee.node_option else { throw .unsupported("node_option (ABI 1.2)") }
+        let sink = ValuesSink()
+        let status = try PluginBytes.with(Array(name.utf8)) { (n) throws(PluginError) in f(handle, n, ValuesSink.callback, sink.context) }
+        if status == FLUX_ERR_NOT_FOUND { return nil }
+        try check(status, "node_option \(name)")
+        return sink.values.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The wallet's unspent outputs. Throws `.state` when the node runs without a wallet, `.unsupported` on a host
+    /// older than ABI 1.2.
+    public func walletUnspent() throws(PluginError) -> [WalletOutput] {
+        guard hasEntry(\.wallet_unspent), let f = api.pointee.wallet_unspent else { throw .unsupported("wallet_unspent (ABI 1.2)") }
+        let sink = ByteSink()
+        try check(f(handle, ByteSink.callback, sink.context), "wallet_unspent")
+        return try WalletOutput.parse(sink.bytes)
+    }
+
     /// Whether the host's table (as large as its `struct_size` says) contains the entry at `field`: entries
     /// appended in a later minor are absent from older hosts' tables.
     private func hasEntry<T>(_ field: KeyPath<flux_host_api, T>) -> Bool {
@@ -277,6 +318,18 @@ public struct PluginHost: @unchecked Sendable {
     private func withHash(_ hash: [UInt8], _ body: (UnsafePointer<UInt8>) -> Int32) -> Int32 {
         guard hash.count == 32 else { return FLUX_ERR_INVALID_ARGUMENT }
         return hash.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// Collects each call of a host query's sink as one value (`node_option`).
+final class ValuesSink {
+    var values: [[UInt8]] = []
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    static let callback: flux_sink = { context, data, length in
+        guard let context else { return }
+        let sink = Unmanaged<ValuesSink>.fromOpaque(context).takeUnretainedValue()
+        sink.values.append(data.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? [])
     }
 }
 

@@ -129,7 +129,7 @@ import Testing
     #define MINOR 0
     #else
     #define TABLE_SIZE sizeof(flux_plugin_callbacks)
-    #define MINOR FLUX_PLUGIN_ABI_MINOR
+    #define MINOR 1
     #endif
     static const flux_plugin_callbacks callbacks = {
         .struct_size = TABLE_SIZE, .on_load = on_load, .on_unload = on_unload, .free_buffer = free_buffer,
@@ -172,6 +172,7 @@ import Testing
         return (image, outcome, txn)
     }
 
+    /// The seeker declares ABI 1.1: a 1.1 plugin loads and works in this 1.2 host.
     @Test func kvSeekMergesTheTransactionWithCommittedData() throws {
         let (image, outcome, txn) = try runSeeker(abi10: false)
         #expect(image.info.abiMinor == 1)

@@ -19,6 +19,8 @@ struct FluxNodesConfiguration: Sendable {
     var operatorKey: PrivateKey?
     var operatorCompressed = true
     var ip = "127.0.0.1"
+    /// Whether `ip` was given (not the default).
+    var ipGiven = false
     var autoConfirm = true
     var benchmarkKey: PrivateKey?
     var benchmarkCompressed = true
@@ -52,6 +54,7 @@ struct FluxNodesConfiguration: Sendable {
                     throw FluxNodesConfigurationError("config.ip must be a non-empty string of at most 60 bytes")
                 }
                 ip = text
+                ipGiven = true
             case "auto_confirm":
                 guard case let .bool(flag) = value else { throw FluxNodesConfigurationError("config.auto_confirm must be true or false") }
                 autoConfirm = flag
@@ -76,15 +79,19 @@ struct FluxNodesConfiguration: Sendable {
                 throw FluxNodesConfigurationError("unknown config key \"\(key)\" (known: \(Self.keys.joined(separator: ", ")))")
             }
         }
-        if collateral != nil && operatorKey == nil {
-            throw FluxNodesConfigurationError("config.collateral needs config.operator_key")
-        }
         if let key = benchmarkKey {
             let derived = key.publicKey(compressed: benchmarkCompressed).bytes
             if let given = benchmarkPublicKey, given != derived {
                 throw FluxNodesConfigurationError("config.benchmark_public_key does not belong to config.benchmark_key")
             }
             benchmarkPublicKey = derived
+        }
+    }
+
+    /// The checks that need the whole picture (the plugin's table merged with flux.conf).
+    func validate() throws(FluxNodesConfigurationError) {
+        if collateral != nil && operatorKey == nil {
+            throw FluxNodesConfigurationError("config.collateral needs config.operator_key (or zelnode=1 and zelnodeprivkey in flux.conf)")
         }
     }
 

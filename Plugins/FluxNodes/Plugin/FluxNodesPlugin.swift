@@ -10,14 +10,16 @@ import Synchronization
 /// It keeps the deterministic node list in its key-value namespace (see `FluxNodeLedger` for the layout), judges
 /// FluxNode START/CONFIRM transactions and every block's node payments as consensus rules, supplies those payments
 /// to block templates, tells the node which FluxNodes may produce Proof-of-Node blocks (and produces them when this
-/// node is one), and answers fluxd's FluxNode RPCs as `fluxnodes.METHOD`.
+/// node is one), and answers fluxd's FluxNode RPCs under fluxd's own names (ABI 1.2 global names, both the
+/// `flux` and `zel` spellings) and as `fluxnodes.METHOD`. A stock FluxNode's flux.conf keys (`zelnode`,
+/// `zelnodeprivkey`, `zelnodeoutpoint`, `zelnodeindex`, `externalip`) configure it through `node_option`.
 ///
 /// Everything consensus reads is in the store and written through the block's transaction, so a reorganisation
 /// undoes it with the block, a crash never separates it from the chain, and a new build of the plugin (hot
 /// upgrade) starts from the same state: nothing in memory matters except caches.
 public final class FluxNodesPlugin: FluxPlugin {
     public static let manifest = PluginManifest(
-        name: "fluxnodes", version: "1.0.0",
+        name: "fluxnodes", version: "1.1.0",
         capabilities: [.observeBlocks, .stateful, .judgeBlocks, .judgeTransactions, .coinbaseOutputs, .rpc, .tick,
                        .proofOfNode],
         consensusVersion: 1, activationHeight: 1)
@@ -49,19 +51,50 @@ public final class FluxNodesPlugin: FluxPlugin {
         do { net = try Self.network(fromChainParameters: parameters) } catch {
             throw .invalidArgument("chain parameters from the host: \(error)")
         }
-        do { self.configuration = try FluxNodesConfiguration(json: configuration, network: net.kind) } catch {
+        // flux.conf's FluxNode keys, merged into the plugin's table by the precedence rule (see
+        // FluxNodesConfiguration+NodeOptions.swift).
+        let options = try Self.nodeOptions(host)
+        var merged: FluxNodesConfiguration
+        var notes: [String] = []
+        do throws(FluxNodesConfigurationError) {
+            merged = try FluxNodesConfiguration(json: configuration, network: net.kind)
+            if let options { notes = try merged.merge(options, network: net.kind) }
+            try merged.validate()
+        } catch {
             throw .invalidArgument(error.description)
         }
+        self.configuration = merged
         net.benchmarkKeyOverride = self.configuration.benchmarkPublicKey
         network = net
         ledger = FluxNodeLedger(network: net, signatureCache: FluxNodeSignatureCache())
         prefixes = Self.prefixes(net.kind)
+        for note in notes { host.log(.info, note) }
         for (name, help) in Self.methods { try host.registerRPC(name, help: help) }
+        if host.abiVersion.minor >= 2 {
+            for (name, help) in Self.globalMethods { try host.registerGlobalRPC(name, help: help) }
+        } else {
+            host.log(.warning, "the host's ABI 1.\(host.abiVersion.minor) has no global RPC names: fluxd's names are not served")
+        }
         if self.configuration.operatorKey != nil {
             host.log(.info, "FluxNode list on \(net.kind.rawValue); this node is the FluxNode started with its operator key")
         } else {
             host.log(.info, "FluxNode list on \(net.kind.rawValue); this node is not a FluxNode (no config.operator_key)")
         }
+    }
+
+    /// A FluxNode's flux.conf keys, read through the host (ABI 1.2); nil on an older host.
+    static func nodeOptions(_ host: PluginHost) throws(PluginError) -> FluxNodeOptions? {
+        guard host.abiVersion.minor >= 2 else { return nil }
+        func read(_ name: String) throws(PluginError) -> [String] {
+            do { return try host.nodeOption(name) ?? [] } catch {
+                // A host without this option (or that withholds it) has nothing to merge.
+                if error.status == PluginError.invalidArgument("").status || error.status == PluginError.unsupported("").status { return [] }
+                throw error
+            }
+        }
+        return FluxNodeOptions(zelnode: try read("zelnode").last == "1", privateKey: try read("zelnodeprivkey").last,
+                               outpoint: try read("zelnodeoutpoint").last, index: try read("zelnodeindex").last,
+                               externalIP: try read("externalip"))
     }
 
     /// Reads the host's chain-parameters JSON (ABI 1.1) into the model's network description.

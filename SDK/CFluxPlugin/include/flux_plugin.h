@@ -1,7 +1,8 @@
 /*
  * flux_plugin.h — the only contract between the Flux node (the host) and its plugins.
  *
- * ABI 1.1 (1.0 plus the appended host services and Proof-of-Node callbacks marked "1.1"). C99, fixed-width integers, opaque handles, (pointer, length) byte strings, size-prefixed structs.
+ * ABI 1.2 (1.0 plus the appended host services and Proof-of-Node callbacks marked "1.1", and the host services and
+ * the status FLUX_ERR_RPC marked "1.2"). C99, fixed-width integers, opaque handles, (pointer, length) byte strings, size-prefixed structs.
  * A plugin is a shared object exporting one symbol, `flux_plugin_entry`, that returns a constant descriptor.
  * Everything else travels through two tables of function pointers: the plugin's callbacks (in the descriptor)
  * and the host's services (passed to `on_load`). A plugin never links against symbols of the node.
@@ -46,8 +47,8 @@
  *   - rpc_call and p2p_message may run concurrently with each other and with the event callbacks of the same
  *     plugin, on host worker threads: protect shared state.
  *   - Host services may be called from any thread, from the start of on_load until on_unload returns, except
- *     that a flux_kv_txn is used only inside the callback that received it and register_rpc / register_p2p only
- *     during on_load. They never call back into the
+ *     that a flux_kv_txn is used only inside the callback that received it and register_rpc / register_p2p /
+ *     register_global_rpc only during on_load. They never call back into the
  *     calling plugin.
  *   - Callbacks must not block for long (no network waits, no sleeping). Long work belongs on the plugin's own
  *     threads, started in on_load and stopped in on_unload.
@@ -85,7 +86,7 @@ extern "C" {
 #endif
 
 #define FLUX_PLUGIN_ABI_MAJOR 1
-#define FLUX_PLUGIN_ABI_MINOR 1
+#define FLUX_PLUGIN_ABI_MINOR 2
 
 /** The one symbol every plugin exports. */
 #define FLUX_PLUGIN_ENTRY_SYMBOL "flux_plugin_entry"
@@ -113,6 +114,13 @@ typedef int32_t flux_status;
 #define FLUX_ERR_STATE (-6)
 /** Over a limit (key or value too large, message too large, queue full). */
 #define FLUX_ERR_LIMIT (-7)
+/**
+ * (1.2) rpc_call only: the call failed with a specific JSON-RPC error. out_message is a JSON object
+ * {"code": <integer>, "message": "<text>"} that the host returns to the caller as it is (fluxd's -1 or -32600
+ * "This is not a Flux Node", for example). A message that is not such an object is returned with code -1. A 1.0 or
+ * 1.1 host treats this status as any other failure (code -1, the JSON text as the message).
+ */
+#define FLUX_ERR_RPC (-8)
 
 /* ---- Byte strings ------------------------------------------------------------------------------------------ */
 
@@ -263,6 +271,7 @@ typedef struct flux_host_api {
     /**
      * Registers JSON-RPC method `name` ([a-z][a-z0-9_]{0,31}; during on_load only). The node exposes it as
      * "PLUGIN.name" and calls rpc_call with `name`. `help` is the text of `help PLUGIN.name` (first line: synopsis).
+     * See register_global_rpc (1.2) for unprefixed names.
      */
     flux_status (*FLUX_NULLABLE register_rpc)(flux_host *FLUX_NONNULL host, flux_bytes name, flux_bytes help);
     /**
@@ -318,6 +327,38 @@ typedef struct flux_host_api {
     flux_status (*FLUX_NULLABLE kv_scan)(flux_host *FLUX_NONNULL host, flux_kv_txn *FLUX_NULLABLE txn, flux_bytes prefix,
                                          flux_bytes from, uint32_t max_entries, flux_sink FLUX_NONNULL sink,
                                          void *FLUX_NULLABLE context);
+
+    /* ---- 1.2 ---- */
+
+    /**
+     * Claims the global, unprefixed JSON-RPC method `name` ([a-z][a-z0-9_]{0,63}; during on_load only; needs
+     * FLUX_CAP_RPC), e.g. fluxd's "getfluxnodestatus". The node exposes it under that name, lists it in `help` and
+     * `listplugins`, and calls rpc_call with `name`. `help` is the text of `help name` (first line: synopsis).
+     * Refused with FLUX_ERR_REJECTED, and a reason naming both claimants delivered to `reason` (when not NULL),
+     * when `name` is a core method of the node or another plugin's global name; FLUX_ERR_INVALID_ARGUMENT for a
+     * malformed name, FLUX_ERR_STATE outside on_load, FLUX_ERR_UNSUPPORTED without FLUX_CAP_RPC. A new build of the
+     * same plugin (hot upgrade) claims its own names again without a clash; from the switch on, only the new build
+     * receives them, and a name it no longer claims is removed.
+     */
+    flux_status (*FLUX_NULLABLE register_global_rpc)(flux_host *FLUX_NONNULL host, flux_bytes name, flux_bytes help,
+                                                     flux_sink FLUX_NULLABLE reason, void *FLUX_NULLABLE context);
+    /**
+     * Reads the node's option `name` (as fluxd spells it, without the dash: "zelnodeprivkey", "externalip"), as
+     * given in flux.conf or on the command line (the command line wins for single-valued options). The sink is
+     * called once per value, in order (once for a single-valued option; flags read "1" or "0"). FLUX_ERR_NOT_FOUND
+     * when the option is not set, FLUX_ERR_INVALID_ARGUMENT when the node has no such option, FLUX_ERR_UNSUPPORTED
+     * for the RPC credentials (rpcuser, rpcpassword), which are never disclosed.
+     */
+    flux_status (*FLUX_NULLABLE node_option)(flux_host *FLUX_NONNULL host, flux_bytes name, flux_sink FLUX_NONNULL sink,
+                                             void *FLUX_NULLABLE context);
+    /**
+     * The wallet's unspent outputs (confirmed, and unconfirmed ones of its own transactions), delivered in one
+     * sink call as, per output: 32-byte txid (internal order) ‖ LE32 index ‖ LE64 value ‖ LE32 confirmations (0
+     * while unconfirmed) ‖ u8 coinbase (0/1) ‖ LE32 script length ‖ script; not called when there is none.
+     * FLUX_ERR_STATE when the node runs without a wallet.
+     */
+    flux_status (*FLUX_NULLABLE wallet_unspent)(flux_host *FLUX_NONNULL host, flux_sink FLUX_NONNULL sink,
+                                                void *FLUX_NULLABLE context);
 } flux_host_api;
 
 /* ---- Plugin callbacks (in the descriptor) ------------------------------------------------------------------ */
@@ -393,9 +434,10 @@ typedef struct flux_plugin_callbacks {
                                                   flux_buffer *FLUX_NONNULL out_message);
 
     /**
-     * Answers registered RPC method `method` with JSON `params` (an array). On FLUX_OK, out_result holds the
-     * result as JSON text. Errors map to JSON-RPC codes: FLUX_ERR_INVALID_ARGUMENT → -8, FLUX_ERR_NOT_FOUND → -5,
-     * others → -1, with out_message as the message.
+     * Answers registered RPC method `method` (a name given to register_rpc or register_global_rpc) with JSON
+     * `params` (an array). On FLUX_OK, out_result holds the result as JSON text. Errors map to JSON-RPC codes:
+     * FLUX_ERR_INVALID_ARGUMENT → -8, FLUX_ERR_NOT_FOUND → -5, FLUX_ERR_RPC (1.2) → the code in out_message's JSON
+     * object, others → -1, with out_message as the message.
      */
     flux_status (*FLUX_NULLABLE rpc_call)(flux_plugin *FLUX_NULLABLE plugin, flux_bytes method, flux_bytes params,
                                           flux_buffer *FLUX_NONNULL out_result, flux_buffer *FLUX_NONNULL out_message);
