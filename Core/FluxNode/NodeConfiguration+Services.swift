@@ -3,6 +3,7 @@ import FluxOptions
 import FluxPrimitives
 import FluxRPC
 import FluxStorage
+import FluxZMQ
 import Foundation
 
 extension NodeConfiguration {
@@ -40,8 +41,16 @@ extension NodeConfiguration {
     public var rpcConfiguration: RPCServerConfiguration {
         var r = RPCServerConfiguration()
         let port = options.int("rpcport") ?? params.defaultRPCPort
+        // As fluxd's HTTPBindAddresses: loopback unless -rpcallowip lets others in; then -rpcbind's addresses
+        // (HOST or HOST:PORT), or every IPv4 interface without -rpcbind. -rpcbind alone is ignored (with a warning).
         let binds = options.all("rpcbind")
-        r.bind = binds.isEmpty ? [("127.0.0.1", port)] : binds.map { ($0, port) }
+        if options.all("rpcallowip").isEmpty {
+            r.bind = [("127.0.0.1", port)]
+        } else if binds.isEmpty {
+            r.bind = [("0.0.0.0", port)]
+        } else {
+            r.bind = binds.map { Self.splitHostPort($0, defaultPort: port) }
+        }
         r.allowIPs = options.all("rpcallowip")
         r.user = options.string("rpcuser")
         r.password = options.string("rpcpassword")
@@ -53,6 +62,38 @@ extension NodeConfiguration {
             ?? Self.defaultRPCConnectionLimit(openFiles: OpenFileLimit.current,
                                               p2pConnections: networkConfiguration.maxConnections)
         return r
+    }
+
+    /// Whether the JSON-RPC server runs: fluxd sets `-server` to 1 unless it is given (`-server=0` turns RPC off).
+    public var rpcServerEnabled: Bool { options.string("server") != "0" }
+
+    /// Whether `-rpcbind` is given but ignored because no `-rpcallowip` is (fluxd logs a warning and binds loopback).
+    public var rpcBindIgnored: Bool { !options.all("rpcbind").isEmpty && options.all("rpcallowip").isEmpty }
+
+    /// `HOST`, `HOST:PORT`, `[IPV6]` or `[IPV6]:PORT` (fluxd's SplitHostPort); a bare IPv6 address keeps the default.
+    static func splitHostPort(_ text: String, defaultPort: Int) -> (host: String, port: Int) {
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            let host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if rest.hasPrefix(":"), let p = Int(rest.dropFirst()), (0...65535).contains(p) { return (host, p) }
+            return (host, defaultPort)
+        }
+        if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon,
+           let p = Int(text[text.index(after: colon)...]), (0...65535).contains(p) {
+            return (String(text[..<colon]), p)
+        }
+        return (text, defaultPort)
+    }
+
+    /// The ZeroMQ topics configured with `-zmqpub<topic>=ADDRESS`, with `-zmqpub<topic>hwm` (default 1000).
+    public var zmqEndpoints: [ZMQTopic: ZMQEndpoint] {
+        var endpoints: [ZMQTopic: ZMQEndpoint] = [:]
+        for topic in ZMQTopic.allCases {
+            guard let address = options.string(topic.optionName) else { continue }
+            endpoints[topic] = ZMQEndpoint(address: address, highWaterMark: options.int(topic.highWaterMarkOptionName)
+                                           ?? ZMQEndpoint.defaultHighWaterMark)
+        }
+        return endpoints
     }
 
     /// The default cap on RPC connections: what the descriptor limit leaves after P2P connections, the database's
