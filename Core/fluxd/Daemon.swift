@@ -2,8 +2,8 @@ import FluxOptions
 import Foundation
 
 /// `-daemon`: fluxd's way of running in the background. Before any thread exists, the process forks; the parent
-/// prints "Flux server starting" and exits 0, the child starts a new session (`setsid`), reads standard input from
-/// `/dev/null` and appends standard output and error (the log) to `debug.log` in the network's data folder, as
+/// prints "Flux server starting" and exits 0, the child starts a new session (`setsid`), closes the descriptors it inherited, reads standard input
+/// from `/dev/null` and appends standard output and error (the log) to `debug.log` in the network's data folder, as
 /// fluxd's own log file. With systemd use `Type=forking` and `-daemon=1`, or `Type=simple` and `-daemon=0`.
 enum Daemon {
     /// Forks into the background when `-daemon=1` is given on the command line or in `flux.conf`. Does nothing
@@ -28,6 +28,10 @@ enum Daemon {
         if setsid() < 0 {
             FileHandle.standardError.write(Data("Error: setsid() failed: \(String(cString: strerror(errno)))\n".utf8))
         }
+        // Descriptors the launcher left open (pipes it watches for this process's end) would outlive the parent
+        // and make it look alive: close all but the log and the standard ones.
+        let inherited = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
+        for fd in inherited where fd > STDERR_FILENO && fd != logFD { close(fd) }
         let null = open("/dev/null", O_RDONLY)
         if null >= 0 { dup2(null, STDIN_FILENO); close(null) }
         dup2(logFD, STDOUT_FILENO)

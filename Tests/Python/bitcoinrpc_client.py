@@ -58,11 +58,14 @@ def main() -> int:
     assert amount in values, f"no output of {amount} in {values}"
     assert rpc.decoderawtransaction(raw)["txid"] == txid
     mined = rpc.generate(1)
-    tx = rpc.gettransaction(txid)
-    assert tx["confirmations"] == 1, f"gettransaction confirmations: {tx['confirmations']}"
-    assert tx["blockhash"] == mined[0]
-    received = rpc.getreceivedbyaddress(address, 1)
-    assert received == amount, f"getreceivedbyaddress: {received!r}"
+    confirmed = rpc.getrawtransaction(txid, 1)
+    assert confirmed["blockhash"] == mined[0], f"getrawtransaction blockhash: {confirmed.get('blockhash')}"
+    assert confirmed["confirmations"] == 1, f"getrawtransaction confirmations: {confirmed.get('confirmations')}"
+    unspent = [u for u in rpc.listunspent(1, 9999999, [address]) if u["txid"] == txid]
+    assert len(unspent) == 1, f"listunspent: {unspent!r}"
+    assert unspent[0]["amount"] == amount and isinstance(unspent[0]["amount"], Decimal), f"listunspent: {unspent!r}"
+    assert unspent[0]["confirmations"] == 1
+    assert rpc.validateaddress(address)["isvalid"] is True
 
     batch = rpc.batch_([["getblockcount"], ["getbestblockhash"], ["getblockhash", start + 1]])
     assert batch == [start + 102, mined[0], hashes[0]], f"batch: {batch!r}"
