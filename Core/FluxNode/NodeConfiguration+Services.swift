@@ -7,8 +7,9 @@ import FluxZMQ
 import Foundation
 
 extension NodeConfiguration {
-    /// P2P settings from fluxd's options: `-port`, `-listen`, `-connect`, `-addnode`, `-maxconnections`, `-bind`,
-    /// `-peertimeout`, `-maxsendbuffer` (kilobytes of 1,000 bytes, as fluxd) and `-timeout` (milliseconds).
+    /// P2P settings from fluxd's options: `-port`, `-listen`, `-connect`, `-addnode`, `-maxconnections`,
+    /// `-bind` (HOST or HOST:PORT), `-peertimeout`, `-maxsendbuffer` (kilobytes of 1,000 bytes, as fluxd) and
+    /// `-timeout` (milliseconds).
     public var networkConfiguration: NetworkConfiguration {
         var n = NetworkConfiguration(port: options.int("port") ?? params.defaultPort)
         n.listen = options.string("listen").map { $0 == "1" } ?? options.all("connect").isEmpty
@@ -28,7 +29,12 @@ extension NodeConfiguration {
         }
         if let kb = options.int("maxsendbuffer") { n.sendBufferLimit = max(kb, 1) * 1000 }
         if let ms = options.int("timeout") { n.connectTimeout = TimeInterval(max(ms, 1)) / 1000 }
-        n.bindHost = options.string("bind") ?? "0.0.0.0"
+        // fluxd's -bind=ADDR[:PORT] ([IPV6]:PORT too): a port given there is the one listened on.
+        if let bind = options.string("bind") {
+            (n.bindHost, n.port) = Self.splitHostPort(bind, defaultPort: n.port)
+        } else {
+            n.bindHost = "0.0.0.0"
+        }
         n.whitelist = options.all("whitelist").compactMap(IPSubnet.init)
         n.dataDirectory = dataDirectory
         return n

@@ -32,6 +32,16 @@ import Testing
         #expect(both.rpcConfiguration.bind.map(\.port) == [1234, 1235, port])
     }
 
+    @Test func bindTakesAnAddressWithOrWithoutAPort() throws {
+        let plain = try configuration(["-bind=0.0.0.0"]).networkConfiguration
+        #expect(plain.bindHost == "0.0.0.0" && plain.port == ChainParameters.regtest.defaultPort)
+        let withPort = try configuration(["-bind=127.0.0.1:19999", "-port=18000"]).networkConfiguration
+        #expect(withPort.bindHost == "127.0.0.1" && withPort.port == 19999)
+        let ipv6 = try configuration(["-bind=[::1]:19998"]).networkConfiguration
+        #expect(ipv6.bindHost == "::1" && ipv6.port == 19998)
+        #expect(try configuration([]).networkConfiguration.bindHost == "0.0.0.0")
+    }
+
     @Test func serverZeroRunsNoRPCServer() async throws {
         try await withTestNodes { nodes in
             let node = try await nodes.start(["-server=0"])
