@@ -22,6 +22,11 @@ extension Node {
             previous?(entry)
             notifier.transactionAccepted(entry.transaction)
         }
+        let previousRemoved = mempool.onRemoved
+        mempool.onRemoved = { txid in
+            previousRemoved?(txid)
+            notifier.transactionRemoved(txid)
+        }
         for (topic, address) in notifier.boundEndpoints.sorted(by: { $0.key < $1.key }) {
             logger.info("zmq: publishing \(topic.rawValue) on \(address)")
         }

@@ -12,7 +12,8 @@ import Logging
 /// - `hashtx`, `rawtx`: every transaction the mempool accepts, and every transaction of each block connected to
 ///   or disconnected from the active chain (fluxd's `SyncTransaction`), coinbase included.
 /// - `sequence`: `C` for each block connected, `D` for each block disconnected, `A` for each transaction the
-///   mempool accepts (bitcoind's format; fluxd has no such topic).
+///   mempool accepts, `R` for each one that leaves it other than by being mined (bitcoind's format; fluxd has no
+///   such topic). `A` and `R` carry a mempool sequence number counted by this publisher from 0.
 /// Each topic counts its own messages from 0 (the third frame). Topics given the same address share a socket.
 ///
 /// Chain events arrive with the chain's lock held: they are only queued here, and a serial queue encodes and
@@ -102,6 +103,17 @@ public final class ZMQNotifier: ChainObserver, @unchecked Sendable {
                 messages.append(.sequence(transaction.txid, label: "A", mempoolSequence: n))
             }
             return messages
+        }
+    }
+
+    /// A transaction that left the mempool other than by being mined (conflict, expiry, eviction, replacement):
+    /// `sequence` `R` with the mempool sequence (bitcoind's; nothing else is published for it).
+    public func transactionRemoved(_ txid: Hash256) {
+        guard endpoints[.sequence] != nil else { return }
+        submit { notifier in
+            let n = notifier.mempoolSequence
+            notifier.mempoolSequence += 1
+            return [.sequence(txid, label: "R", mempoolSequence: n)]
         }
     }
 

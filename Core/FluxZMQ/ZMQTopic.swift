@@ -5,7 +5,8 @@
 /// - `hashblock` / `hashtx`: the 32-byte hash in display order (byte-reversed, as RPC prints it).
 /// - `rawblock` / `rawtx`: the block or transaction as serialized on the wire.
 /// - `sequence`: the 32-byte hash in display order, one label byte (`C` block connected, `D` block disconnected,
-///   `A` transaction added to the mempool), and for `A` the 8-byte little-endian mempool sequence number.
+///   `A` transaction added to the mempool, `R` removed from it other than by a block), and for `A` and `R` the
+///   8-byte little-endian mempool sequence number.
 /// The third frame is the topic's own message counter, 4 bytes little-endian, starting at 0.
 public enum ZMQTopic: String, CaseIterable, Sendable, Comparable {
     case hashblock, hashtx, rawblock, rawtx, sequence

@@ -166,7 +166,7 @@ enum Fluxd {
           -zmqpubrawblock=ADDR       publish each new tip block, serialized
           -zmqpubrawtx=ADDR          publish each such transaction, serialized
           -zmqpubsequence=ADDR       bitcoind's sequence topic: blocks connected (C) and disconnected (D),
-                                     transactions added to the mempool (A)
+                                     transactions added to (A) and removed from (R) the mempool
           -zmqpub<topic>hwm=N        messages queued per subscriber before ZeroMQ drops (default 1000)
         """
 

@@ -74,6 +74,15 @@ import Testing
         }
         #expect(sequence.map { $0.0[33] } == [sequence[0].0[33], sequence[0].0[33] + 1, sequence[0].0[33] + 2],
                 "mempool sequence numbers count up")
+
+        // A removal other than by a block: sequence R with the next mempool sequence number, nothing else.
+        notifier.transactionRemoved(txs[0].txid)
+        notifier.flush()
+        let removal = try #require(subscriber.receive(timeoutMilliseconds: 2000))
+        #expect(removal[0] == Array("sequence".utf8))
+        #expect(Array(removal[1][0..<32]) == txs[0].txid.bytes.reversed())
+        #expect(removal[1][32] == UInt8(ascii: "R") && removal[1][33] == sequence[2].0[33] + 1)
+        #expect(subscriber.receive(timeoutMilliseconds: 200) == nil)
     }
 
     @Test func unusableAddressesAreRefusedNamingTheOption() throws {
