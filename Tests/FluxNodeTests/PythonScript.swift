@@ -34,7 +34,8 @@ final class PythonScript: @unchecked Sendable {
         let output = self.output
         stdout.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            guard !data.isEmpty else { return }
+            // End of file: stop watching (Foundation would keep calling with empty data).
+            guard !data.isEmpty else { handle.readabilityHandler = nil; return }
             output.withLockedValue { state in
                 state.partial += String(decoding: data, as: UTF8.self)
                 while let newline = state.partial.firstIndex(of: "\n") {
@@ -46,7 +47,7 @@ final class PythonScript: @unchecked Sendable {
         let errors = self.errors
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            guard !data.isEmpty else { return }
+            guard !data.isEmpty else { handle.readabilityHandler = nil; return }
             errors.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
