@@ -46,6 +46,9 @@ let package = Package(
                        providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Core/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // libzmq without pkgConfig: its .pc file adds Kerberos include flags SwiftPM refuses with a warning;
+        // zmq.h is in /usr/include and the module map links libzmq.
+        .systemLibrary(name: "CZeroMQ", path: "Core/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // Plugin SDK: the C ABI header (the only contract between core and plugins) and Swift helpers over it.
         .target(name: "CFluxPlugin", path: "SDK/CFluxPlugin", publicHeadersPath: "include"),
@@ -110,10 +113,13 @@ let package = Package(
         // HTTP JSON-RPC server and client: framing, authentication, method registry, bitcoind error shapes.
         .target(name: "FluxRPC", dependencies: ["FluxJSON", "FluxPrimitives", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
                 path: "Core/FluxRPC", swiftSettings: strict),
+        // ZeroMQ notifications (-zmqpub*): chain and mempool events published on libzmq PUB sockets.
+        .target(name: "FluxZMQ", dependencies: ["CZeroMQ", "FluxChain", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
+                path: "Core/FluxZMQ", swiftSettings: strict),
         // The node: wires chain, mempool, wallet, network and RPC methods together; metrics.
         .target(name: "FluxNode", dependencies: ["FluxChain", "FluxMempool", "FluxWallet", "FluxNetwork", "FluxRPC", "FluxJSON",
                                                  "FluxMining", "FluxOptions", "FluxConsensus", "FluxPrimitives", "FluxScript",
-                                                 "FluxStorage", "FluxEquihash", "FluxPluginHost", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+                                                 "FluxStorage", "FluxEquihash", "FluxPluginHost", "FluxZMQ", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                 path: "Core/FluxNode", swiftSettings: strict),
 
         // Executables.
@@ -181,7 +187,9 @@ let package = Package(
                     path: "Tests/FluxNodeModelTests", exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "FluxPluginHostTests", dependencies: ["FluxPluginHost", "CFluxPlugin", "FluxConsensus", "FluxChainFixtures", "FluxPrimitives", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/FluxPluginHostTests", swiftSettings: strict),
-        .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
+        .testTarget(name: "FluxZMQTests", dependencies: ["FluxZMQ", "CZeroMQ", "FluxChain", "FluxChainFixtures", "FluxPrimitives", "FluxTestSupport"],
+                    path: "Tests/FluxZMQTests", swiftSettings: strict),
+        .testTarget(name: "FluxNodeTests", dependencies: ["FluxNode", "FluxZMQ", "FluxRPC", "FluxJSON", "FluxChain", "FluxChainFixtures",
                                                          "FluxConsensus", "FluxPrimitives", "FluxStorage", "FluxTestSupport", "FluxMining", "FluxScript", "FluxNodeModel", "fluxd", "flux-cli"],
                     path: "Tests/FluxNodeTests", swiftSettings: strict),
     ],

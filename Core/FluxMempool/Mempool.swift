@@ -57,6 +57,7 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
     var sawDisconnect = false
     var reorgFailureCount = 0
     var acceptedHandler: (@Sendable (MempoolEntry) -> Void)?
+    var removedHandler: (@Sendable (Hash256) -> Void)?
     var fluxNodeCheck: (@Sendable (Transaction, Int) -> RejectReason?)?
     var transactionCheck: (@Sendable (TransactionVerdictRequest) -> RejectReason?)?
     /// What pooled transactions' waits say about fee rates (`estimatefee`).
@@ -89,6 +90,15 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
     public var onAccepted: (@Sendable (MempoolEntry) -> Void)? {
         get { locked { acceptedHandler } }
         set { locked { acceptedHandler = newValue } }
+    }
+
+    /// Called for every transaction leaving the pool other than by being mined: conflicts with a block, expiry,
+    /// eviction, replacement, revalidation after a tip change, ``remove(_:)`` (descendants included, children
+    /// first). Called with the pool's lock (and possibly the chain's) held: the handler must only hand the txid
+    /// off (ZeroMQ's `sequence` topic queues it), never call back into the pool.
+    public var onRemoved: (@Sendable (Hash256) -> Void)? {
+        get { locked { removedHandler } }
+        set { locked { removedHandler = newValue } }
     }
 
     /// Checks of FluxNode transactions that need the node list (collateral tier and amount, START and CONFIRM
@@ -175,7 +185,10 @@ public final class Mempool: ChainObserver, @unchecked Sendable {
             order.append(t)
             for c in records[t]?.children ?? [] where seen.insert(c).inserted { stack.append(c) }
         }
-        for t in order.reversed() { removeOne(t) }
+        for t in order.reversed() {
+            removeOne(t)
+            removedHandler?(t)
+        }
         return order
     }
 

@@ -10,6 +10,7 @@ import FluxPrimitives
 import FluxRPC
 import FluxStorage
 import FluxWallet
+import FluxZMQ
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -64,6 +65,8 @@ public final class Node: @unchecked Sendable {
     var metricsServer: MetricsServer?
     /// The metrics port actually bound, when `-metricsport` is set.
     public private(set) var metricsPort: Int?
+    /// The ZeroMQ publisher, when a `-zmqpub*` option is set (from `start` on).
+    let zmq = NIOLockedValueBox<ZMQNotifier?>(nil)
 
     /// Opens the chain in the data folder and builds every service (nothing listens until `start`).
     /// `repositoryPlugins` is the plugins file used when neither `-plugins` nor the data folder has one (fluxd passes
@@ -127,10 +130,18 @@ public final class Node: @unchecked Sendable {
             watch.check(height: chain.height, starting: true)
             chain.addObserver(watch)
         }
+        try startZMQ()
         p2pPort = try await network.start()
-        rpcPorts = try await rpc.start()
-        let hosts = configuration.rpcConfiguration.bind.map(\.host).joined(separator: ",")
-        logger.info("RPC listening on \(hosts) port(s) \(rpcPorts.map(String.init).joined(separator: ","))")
+        if configuration.rpcServerEnabled {
+            if configuration.rpcBindIgnored {
+                logger.warning("option -rpcbind was ignored because -rpcallowip was not specified, refusing to allow everyone to connect")
+            }
+            rpcPorts = try await rpc.start()
+            let hosts = configuration.rpcConfiguration.bind.map(\.host).joined(separator: ",")
+            logger.info("RPC listening on \(hosts) port(s) \(rpcPorts.map(String.init).joined(separator: ","))")
+        } else {
+            logger.info("RPC server off (-server=0)")
+        }
         if let port = configuration.options.int("metricsport") {
             let server = MetricsServer(registry: metrics, logger: logger, refresh: makeMetricsRefresh())
             metricsPort = try await server.start(host: "127.0.0.1", port: port, group: group)
@@ -204,6 +215,7 @@ public final class Node: @unchecked Sendable {
         await metricsServer?.stop()
         await rpc.stop()
         await network.stop()
+        zmq.withLockedValue { $0 }?.close()
         try? await group.shutdownGracefully()
         plugins.unloadAll()
         closeChain()

@@ -50,6 +50,12 @@ public struct NodeConfiguration: Sendable {
             throw OptionError(option: "whitelist", source: options.source("whitelist") ?? "command line",
                               problem: "\"\(text)\" is not an IP address or subnet (e.g. 127.0.0.1, 10.0.0.0/8, ::1)")
         }
+        if !options.flag("experimentalfeatures") {
+            for (name, feature) in NodeConfiguration.experimentalOptions where options.string(name) != nil || !options.all(name).isEmpty {
+                throw OptionError(option: name, source: options.source(name) ?? "command line",
+                                  problem: "\(feature) requires -experimentalfeatures")
+            }
+        }
         for name in ["rpcservertimeout", "rpcmaxconnections"] where options.int(name) == 0 {
             throw OptionError(option: name, source: options.source(name) ?? "command line", problem: "must be at least 1")
         }
@@ -57,4 +63,15 @@ public struct NodeConfiguration: Sendable {
         self.options = options
         self.dataDirectory = params.dataDirectorySuffix.map { base.appendingPathComponent($0) } ?? base
     }
+
+    /// fluxd's options that start only with `-experimentalfeatures` (fluxd refuses them without it, whatever their
+    /// value), with fluxd's name for the feature. Only those this node knows can be given at all; the others are
+    /// refused as unknown options first.
+    public static let experimentalOptions: [(option: String, feature: String)] = [
+        ("developerencryptwallet", "Wallet encryption"),
+        ("developersetpoolsizezero", "Setting the size of shielded pools to zero"),
+        ("paymentdisclosure", "Payment disclosure"),
+        ("zmergetoaddress", "RPC method z_mergetoaddress"),
+        ("insightexplorer", "Insight explorer"),
+    ]
 }

@@ -22,6 +22,14 @@ public struct NodeOptions: Sendable {
         // A FluxNode's keys in a stock flux.conf (fluxd spells them zelnode*; read by the fluxnodes plugin and the wallet).
         "zelnode": .flag, "zelnodeprivkey": .text, "zelnodeoutpoint": .text, "zelnodeindex": .count,
         "externalip": .repeated,
+        // fluxd's ZeroMQ notifications (an address each, e.g. tcp://127.0.0.1:28332) and bitcoind's sequence topic
+        // and high-water marks.
+        "zmqpubhashblock": .text, "zmqpubhashtx": .text, "zmqpubrawblock": .text, "zmqpubrawtx": .text,
+        "zmqpubsequence": .text, "zmqpubhashblockhwm": .count, "zmqpubhashtxhwm": .count, "zmqpubrawblockhwm": .count,
+        "zmqpubrawtxhwm": .count, "zmqpubsequencehwm": .count,
+        // fluxd's process and logging switches: -server (RPC server, default 1 in fluxd), -daemon (fork into the
+        // background), -logtimestamps (default 1), -experimentalfeatures (gate of fluxd's experimental options).
+        "server": .flag, "daemon": .flag, "logtimestamps": .flag, "experimentalfeatures": .flag,
     ]
 
     /// How an option's value is read.

@@ -19,6 +19,8 @@ enum Fluxd {
     static func main() {
         // First, before any other thread exists, so that every thread inherits the mask (see TerminationSignals).
         TerminationSignals.blockInThisThread()
+        // -daemon forks here, while this is the only thread (a forked child keeps only the calling thread).
+        Daemon.detachIfRequested(arguments: Array(CommandLine.arguments.dropFirst()))
         // main is on the main actor, whose queue nothing drains while this thread waits: run detached.
         let done = DispatchSemaphore(value: 0)
         Task.detached {
@@ -46,8 +48,15 @@ enum Fluxd {
         let debug = config.options.all("debug").contains { $0 != "0" }
         let level = ProcessInfo.processInfo.environment["FLUX_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
             ?? (debug ? .debug : .info)
+        // -logtimestamps (default 1, as fluxd) starts each line with the time.
+        let timestamps = config.options.string("logtimestamps") != "0"
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
+            if timestamps {
+                var handler = StreamLogHandler.standardOutput(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            var handler = UntimedLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
@@ -125,7 +134,12 @@ enum Fluxd {
           -maxsendbuffer=KB          per-peer send queue limit in kB of 1000 bytes (default 1000): a peer's requests
                                      wait while more is queued for it
           -timeout=MS                outbound connection timeout in milliseconds (default 5000)
-          -rpcport=N -rpcbind=ADDR -rpcallowip=IP -rpcuser=U -rpcpassword=P -rpcthreads=N
+          -bind=ADDR                 P2P listening address (default 0.0.0.0)
+          -server=0|1                accept JSON-RPC commands (default 1, as fluxd)
+          -rpcport=N -rpcuser=U -rpcpassword=P -rpcthreads=N
+          -rpcallowip=IP[/BITS|/MASK] also accept RPC clients from these addresses (repeatable; e.g. 172.18.0.0/16 or
+                                     172.18.0.0/255.255.0.0); RPC then listens on every IPv4 interface
+          -rpcbind=ADDR[:PORT]       RPC listening addresses (repeatable; only with -rpcallowip, as fluxd)
           -rpcservertimeout=S        close RPC connections that send no complete request within S seconds (default 30)
           -rpcworkqueue=N            RPC requests that may wait for a busy -rpcthreads worker; more get HTTP 503 (default 16)
           -rpcmaxconnections=N       RPC connections open at once; more get HTTP 503 (default: what the descriptor
@@ -148,6 +162,16 @@ enum Fluxd {
           -par=N                     script verification threads (default: all cores)
           -metricsport=N             serve Prometheus metrics on 127.0.0.1:N
           -gen -blockinterval=S -stopatheight=N -mineraddress=ADDR   mine on test networks
+          -daemon                    run in the background (log appended to debug.log in the data folder)
+          -logtimestamps=0|1         start log lines with the time (default 1)
+          -experimentalfeatures      allow fluxd's experimental options (e.g. -insightexplorer)
+          -zmqpubhashblock=ADDR      publish the hash of each new tip on ZeroMQ ADDR (e.g. tcp://127.0.0.1:28332)
+          -zmqpubhashtx=ADDR         publish the txid of each transaction accepted or in a (dis)connected block
+          -zmqpubrawblock=ADDR       publish each new tip block, serialized
+          -zmqpubrawtx=ADDR          publish each such transaction, serialized
+          -zmqpubsequence=ADDR       bitcoind's sequence topic: blocks connected (C) and disconnected (D),
+                                     transactions added to (A) and removed from (R) the mempool
+          -zmqpub<topic>hwm=N        messages queued per subscriber before ZeroMQ drops (default 1000)
         """
 
     /// The checkout's `plugins.toml` when fluxd runs from a checkout's build folder: the nearest folder above the
