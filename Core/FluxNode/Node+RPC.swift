@@ -15,6 +15,7 @@ extension Node {
         registerMiningMethods()
         registerNetworkMethods()
         registerWalletMethods()
+        registerWalletHistoryMethods()
         registerUtilityMethods()
         registerShieldedWalletMethods()
         registerControlMethods()

@@ -26,9 +26,14 @@ extension Node {
                 throw Self.walletError(error)
             }
         }
-        method("getbalance", "Wallet", "getbalance ( \"account\" minconf )\nSpendable balance.") { p throws(RPCError) in
+        method("getbalance", "Wallet", "getbalance ( \"account\" minconf includeWatchonly )\nSpendable balance (\"\" or \"*\" account: the whole wallet); watch-only coins with includeWatchonly.") { p throws(RPCError) in
             try p.check(max: 3)
-            return TransactionJSON.amount(self.wallet.balance(minConfirmations: try p.int(1, default: 1)))
+            if p.optional(0) != nil {
+                let account = try p.string(0)
+                if account != "" && account != "*" { throw RPCError(code: -11, message: "Accounts are unsupported") }
+            }
+            return TransactionJSON.amount(self.wallet.balance(minConfirmations: try p.int(1, default: 1),
+                                                              includeWatchOnly: try p.bool(2, default: false)))
         }
         method("getunconfirmedbalance", "Wallet", "getunconfirmedbalance\nBalance of unconfirmed outputs.") { _ throws(RPCError) in
             TransactionJSON.amount(self.wallet.unconfirmedBalance())
@@ -54,7 +59,7 @@ extension Node {
                          ("scriptPubKey", .string(Hex.encode(c.output.scriptPubKey.bytes))),
                          ("amount", TransactionJSON.amount(c.output.value)), ("amountZat", .int(c.output.value.units)),
                          ("confirmations", .int(c.confirmations(tipHeight: tip))),
-                         ("spendable", .bool(c.isSpendable(tipHeight: tip)))])
+                         ("spendable", .bool(c.isSpendable(tipHeight: tip) && !c.isWatchOnly))])
             })
         }
         method("sendtoaddress", "Wallet", "sendtoaddress \"address\" amount ( \"comment\" \"comment_to\" subtractfeefromamount )\nPays amount to address; returns the txid.") { p throws(RPCError) in
@@ -154,7 +159,7 @@ extension Node {
             if case .scriptHash = address { isScript = true }
             return .object([("isvalid", .bool(true)), ("address", .string(text)),
                             ("scriptPubKey", .string(Hex.encode(script.bytes))), ("ismine", .bool(self.wallet.isMine(script))),
-                            ("iswatchonly", .bool(false)), ("isscript", .bool(isScript))])
+                            ("iswatchonly", .bool(self.wallet.isWatchOnly(script))), ("isscript", .bool(isScript))])
         }
     }
 }
