@@ -102,6 +102,7 @@ public final class Node: @unchecked Sendable {
         rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Node.logger("flux.rpc", like: logger))
         registerMethods()
         self.repositoryPlugins = repositoryPlugins
+        lockCollateral()
         try setUpPlugins(repositoryDefault: repositoryPlugins)
     }
 

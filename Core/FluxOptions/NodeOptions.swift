@@ -22,6 +22,8 @@ public struct NodeOptions: Sendable {
         // A FluxNode's keys in a stock flux.conf (fluxd spells them zelnode*; read by the fluxnodes plugin and the wallet).
         "zelnode": .flag, "zelnodeprivkey": .text, "zelnodeoutpoint": .text, "zelnodeindex": .count,
         "externalip": .repeated,
+        // Wallet: fluxd's lock of fluxnode.conf collaterals (default on) and backupwallet's folder.
+        "znconflock": .flag, "exportdir": .path,
     ]
 
     /// How an option's value is read.

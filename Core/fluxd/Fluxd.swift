@@ -144,6 +144,9 @@ enum Fluxd {
           -par=N                     script verification threads (default: all cores)
           -metricsport=N             serve Prometheus metrics on 127.0.0.1:N
           -gen -blockinterval=S -stopatheight=N -mineraddress=ADDR   mine on test networks
+          -znconflock=0              do not lock the collaterals of zelnode.conf/fluxnode.conf in the wallet (default 1;
+                                     zelnodeoutpoint + zelnodeindex is always locked)
+          -exportdir=DIR             folder where backupwallet and dumpwallet write (required by them, as fluxd)
         """
 
     /// The checkout's `plugins.toml` when fluxd runs from a checkout's build folder: the nearest folder above the

@@ -228,3 +228,82 @@ import Testing
         }
     }
 }
+
+/// FluxNode collateral locked at start, and createrawtransaction's data output, locktime and expiry height.
+@Suite struct NodeWalletCollateralAndRawTests {
+    @Test func collateralFromFluxConfAndFluxnodeConfIsLockedAtStart() async throws {
+        let dir = ChainBuilderDirectory.make()
+        var coins: [JSONValue] = []
+        try await withTestNodes { nodes in
+            let (node, rpc, _) = try await NodeWalletHistoryRPCTests.fundedNode(nodes, directory: dir)
+            _ = try await rpc.call("generate", params: [1])
+            coins = try #require(try await rpc.call("listunspent").arrayValue)
+            #expect(coins.count == 2)
+            await node.stop()
+        }
+        let txid0 = try #require(coins[0]["txid"]?.stringValue), txid1 = try #require(coins[1]["txid"]?.stringValue)
+        let vout0 = try #require(coins[0]["vout"]?.intValue), vout1 = try #require(coins[1]["vout"]?.intValue)
+        let conf = "# Fluxnode config file\nzn1 127.0.0.2:16125 93HaYBVUCYjEMeeH1Y4sBGLALQZE1Yc1K64xiqgX37tGBDQL8Xg \(txid1) \(vout1)\nbroken line\n"
+        try conf.write(toFile: dir + "/regtest/fluxnode.conf", atomically: true, encoding: .utf8)
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-upgradeheight=acadia:5", "-zelnodeoutpoint=\(txid0)", "-zelnodeindex=\(vout0)"],
+                                             directory: dir)
+            let rpc = rpcClient(node)
+            let locked = try #require(try await rpc.call("listlockunspent").arrayValue)
+            #expect(Set(locked.compactMap { $0["txid"]?.stringValue }) == [txid0, txid1])
+            #expect(try await rpc.call("listunspent").arrayValue?.isEmpty == true)
+            let foreign = NodeWalletHistoryRPCTests.foreignAddress()
+            #expect(await NodeWalletHistoryRPCTests.rpcError {
+                try await rpc.call("sendtoaddress", params: [.string(foreign), .double(1)])
+            }?.code == -6)
+            await node.stop()
+        }
+        try await withTestNodes { nodes in
+            let node = try await nodes.start(["-upgradeheight=acadia:5", "-zelnodeoutpoint=\(txid0)", "-zelnodeindex=\(vout0)",
+                                              "-znconflock=0"], directory: dir)
+            let locked = try #require(try await rpcClient(node).call("listlockunspent").arrayValue)
+            #expect(locked.compactMap { $0["txid"]?.stringValue } == [txid0])
+        }
+    }
+
+    @Test func createrawtransactionDataOutputLocktimeAndExpiry() async throws {
+        try await withTestNodes { nodes in
+            let (_, rpc, _) = try await NodeWalletHistoryRPCTests.fundedNode(nodes)
+            let coin = try #require(try await rpc.call("listunspent").arrayValue?.first)
+            let input = JSONValue.array([.object([("txid", try #require(coin["txid"])), ("vout", try #require(coin["vout"]))])])
+            let foreign = NodeWalletHistoryRPCTests.foreignAddress()
+            let data = String(repeating: "ab", count: 80)
+            let raw = try #require(try await rpc.call("createrawtransaction", params: [
+                input, .object([(foreign, .double(1)), ("data", .string(data))]), 7, 200]).stringValue)
+            let decoded = try await rpc.call("decoderawtransaction", params: [.string(raw)])
+            #expect(decoded["locktime"] == .int(7))
+            #expect(decoded["expiryheight"] == .int(200))
+            #expect(decoded["vin"]?.arrayValue?.first?["sequence"] == .int(4_294_967_294))
+            let outs = try #require(decoded["vout"]?.arrayValue)
+            #expect(outs.count == 2)
+            #expect(outs[1]["value"]?.doubleValue == 0)
+            #expect(outs[1]["scriptPubKey"]?["hex"]?.stringValue == "6a4c50" + data)
+            // The wallet signs it like any other.
+            let signed = try await rpc.call("signrawtransaction", params: [.string(raw)])
+            #expect(signed["complete"] == .bool(true))
+
+            #expect(await NodeWalletHistoryRPCTests.rpcError {
+                try await rpc.call("createrawtransaction", params: [input, .object([("data", .string(data + "ab"))])])
+            }?.code == -8)
+            #expect(await NodeWalletHistoryRPCTests.rpcError {
+                try await rpc.call("createrawtransaction", params: [input, .object([("data", "xyz")])])
+            }?.code == -8)
+            #expect(await NodeWalletHistoryRPCTests.rpcError {
+                try await rpc.call("createrawtransaction", params: [input, .object([(foreign, .double(1))]), -1])
+            } == RPCError(code: -8, message: "Invalid parameter, locktime out of range"))
+            #expect(await NodeWalletHistoryRPCTests.rpcError {
+                try await rpc.call("createrawtransaction", params: [input, .object([(foreign, .double(1))]), 0, 103])
+            } == RPCError(code: -8, message: "Invalid parameter, expiryheight should be at least 105 to avoid transaction expiring soon"))
+            #expect(await NodeWalletHistoryRPCTests.rpcError {
+                try await rpc.call("createrawtransaction", params: [input, .object([(foreign, .double(1))]), 0, 500_000_000])
+            } == RPCError(code: -8, message: "Invalid parameter, expiryheight must be nonnegative and less than 500000000."))
+            let noLock = try #require(try await rpc.call("createrawtransaction", params: [input, .object([(foreign, .double(1))])]).stringValue)
+            #expect(try await rpc.call("decoderawtransaction", params: [.string(noLock)])["vin"]?.arrayValue?.first?["sequence"] == .int(4_294_967_295))
+        }
+    }
+}
