@@ -16,6 +16,7 @@ extension Node {
         registerNetworkMethods()
         registerWalletMethods()
         registerWalletHistoryMethods()
+        registerWalletImportMethods()
         registerUtilityMethods()
         registerShieldedWalletMethods()
         registerControlMethods()

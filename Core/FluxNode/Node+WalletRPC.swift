@@ -81,6 +81,7 @@ extension Node {
             try p.check(max: 4, min: 1)
             let tx = try self.decodeTransaction(p.hex(0))
             var prevouts: [OutPoint: TxOut] = [:]
+            var redeemScripts: [Script] = []
             if case let .array(items)? = p.optional(1) {
                 for item in items {
                     if case let .number(vout)? = item["vout"], let n = Int(vout), n < 0 {
@@ -94,6 +95,12 @@ extension Node {
                     var value = Amount.zero
                     if case let .number(a)? = item["amount"] { value = RPCParams.parseAmount(a) ?? .zero }
                     prevouts[OutPoint(hash: hash, index: n)] = TxOut(value: value, scriptPubKey: Script(script))
+                    if case let .string(redeemHex)? = item["redeemScript"] {
+                        guard let redeem = Hex.decode(redeemHex) else {
+                            throw RPCError(code: -8, message: "redeemScript must be hexadecimal string (not '\(redeemHex)')")
+                        }
+                        redeemScripts.append(Script(redeem))
+                    }
                 }
             }
             var keys: [String] = []
@@ -107,7 +114,8 @@ extension Node {
                 guard let v = names[try p.string(3)] else { throw RPCError(code: -8, message: "Invalid sighash param") }
                 hashType = SigHashType(rawValue: v)
             }
-            let result = self.wallet.signRawTransaction(tx, prevouts: prevouts, extraKeys: keys, hashType: hashType)
+            let result = self.wallet.signRawTransaction(tx, prevouts: prevouts, extraKeys: keys,
+                                                        redeemScripts: redeemScripts, hashType: hashType)
             var o: [(String, JSONValue)] = [("hex", .string(Hex.encode(result.transaction.serialized))),
                                             ("complete", .bool(result.complete))]
             if !result.errors.isEmpty {

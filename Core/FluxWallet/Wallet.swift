@@ -137,11 +137,8 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
             let hash = entry.hash160
             if keys[hash] != nil { return .pubKeyHash(hash) }
             try store(entry)
-            if rescan {
-                var batch = ChainBatch()
-                try connectActiveBlocks(from: 1, batch: &batch)
-                try commit(batch)
-            }
+            rebuildPendingIndex()
+            if rescan { try rescanLocked(from: 1) }
             return .pubKeyHash(hash)
         }
     }
