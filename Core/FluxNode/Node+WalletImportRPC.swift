@@ -6,7 +6,8 @@ import FluxWallet
 import Foundation
 
 /// fluxd's wallet import and key-management calls: `importaddress`, `addmultisigaddress`, `rescanblockchain`,
-/// `keypoolrefill`, `listaddressgroupings` (`src/wallet/rpcdump.cpp`, `rpcwallet.cpp`).
+/// `keypoolrefill`, `listaddressgroupings`, `backupwallet`, `dumpwallet`, `importwallet`
+/// (`src/wallet/rpcdump.cpp`, `rpcwallet.cpp`).
 extension Node {
     func registerWalletImportMethods() {
         method("importaddress", "Wallet", """
@@ -85,5 +86,75 @@ extension Node {
                 })
             })
         }
+        method("backupwallet", "Wallet", """
+            backupwallet "destination"
+            Writes the wallet (keys with their change marks, redeem scripts, watch-only scripts) in fluxd's
+            dumpwallet text format to -exportdir/destination (alphanumeric name, as fluxd) and returns the path;
+            importwallet loads it again. -exportdir is required, as fluxd.
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let path = try self.exportPath(try p.string(0), action: "backup wallet", overwrite: true)
+            do {
+                try Data(self.wallet.dumpText().utf8).write(to: path, options: .atomic)
+            } catch { throw RPCError(code: -4, message: "Error: Wallet backup failed! (\(error))") }
+            return .string(path.path)
+        }
+        method("dumpwallet", "Wallet", """
+            dumpwallet "filename"
+            Writes every wallet key (WIF) in fluxd's dump format to -exportdir/filename (alphanumeric, not an
+            existing file) and returns the path. The file holds unencrypted private keys.
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let path = try self.exportPath(try p.string(0), action: "dump wallet", overwrite: false)
+            do {
+                try Data(self.wallet.dumpText().utf8).write(to: path, options: .withoutOverwriting)
+            } catch { throw RPCError(code: -8, message: "Cannot open wallet dump file") }
+            return .string(path.path)
+        }
+        method("importwallet", "Wallet", """
+            importwallet "filename"
+            Imports the keys of a wallet dump (fluxd's dumpwallet format: WIF time label=/change=/reserve=), and
+            this node's redeem-script and watch-script lines, then rescans the chain from the oldest key time.
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let file = try p.string(0)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw RPCError(code: -8, message: "Cannot open wallet dump file")
+            }
+            let good: Bool
+            do throws(WalletError) { good = try self.wallet.importDump(String(decoding: data, as: UTF8.self)) } catch {
+                throw Self.walletError(error)
+            }
+            if !good { throw RPCError(code: -4, message: "Error adding some keys to wallet") }
+            return .null
+        }
+    }
+
+    /// `-exportdir/name` for backupwallet and dumpwallet, with fluxd's checks: -exportdir set (created when
+    /// missing), the name alphanumeric (fluxd's `SanitizeFilename`), and for dumpwallet no existing file.
+    func exportPath(_ name: String, action: String, overwrite: Bool) throws(RPCError) -> URL {
+        guard let dir = configuration.options.string("exportdir"), !dir.isEmpty else {
+            throw RPCError(code: -4, message: "Cannot \(action) until the -exportdir option has been set")
+        }
+        let folder = URL(fileURLWithPath: dir).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw RPCError(code: -32603, message: "The -exportdir '\(folder.path)' already exists and is not a directory")
+            }
+        } else {
+            do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw RPCError(code: -32603, message: "Failed to create directory at -exportdir '\(folder.path)'")
+            }
+        }
+        let clean = String(name.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII })
+        guard clean == name, !clean.isEmpty else {
+            throw RPCError(code: -4, message: "Filename is invalid as only alphanumeric characters are allowed.  Try '\(clean)' instead.")
+        }
+        let path = folder.appendingPathComponent(clean)
+        if !overwrite && FileManager.default.fileExists(atPath: path.path) {
+            throw RPCError(code: -8, message: "Cannot overwrite existing file \(path.path)")
+        }
+        return path
     }
 }

@@ -119,3 +119,87 @@ import Testing
         }
     }
 }
+
+/// backupwallet, dumpwallet and importwallet: a backup loads into another node, a fluxd dump imports.
+@Suite struct NodeWalletBackupRPCTests {
+    @Test func backupLoadsIntoAnotherNodeWithCoinsScriptsAndChangeMarks() async throws {
+        try await withTestNodes { nodes in
+            let export = ChainBuilderDirectory.make() + "/export"
+            let (node, rpc, address) = try await NodeWalletHistoryRPCTests.fundedNode(nodes, ["-exportdir=\(export)"])
+            _ = try await rpc.call("sendtoaddress", params: [.string(NodeWalletHistoryRPCTests.foreignAddress()), .double(1)])
+            _ = try await rpc.call("generate", params: [1])
+            let watched = NodeWalletHistoryRPCTests.foreignAddress(5)
+            _ = try await rpc.call("importaddress", params: [.string(watched), "cold label", false])
+            let key7 = Hex.encode(NodeUtilityRPCTests.publicKey(7))
+            let multisig = try #require(try await rpc.call("addmultisigaddress", params: [1, .array([.string(address), .string(key7)])]).stringValue)
+            let change = try #require(try await rpc.call("getrawchangeaddress").stringValue)
+
+            #expect(await NodeUtilityRPCTests.rpcError { try await rpc.call("backupwallet", params: ["../x"]) }
+                    == RPCError(code: -4, message: "Filename is invalid as only alphanumeric characters are allowed.  Try 'x' instead."))
+            let path = try #require(try await rpc.call("backupwallet", params: ["backup1"]).stringValue)
+            #expect(path == URL(fileURLWithPath: export).standardizedFileURL.appendingPathComponent("backup1").path)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(text.contains(" change=1 # addr=\(change)\n"))
+            #expect(text.contains(" label= # addr=\(address)\n"))
+            #expect(text.contains("label=cold%20label"))
+            // dumpwallet refuses to overwrite.
+            _ = try await rpc.call("dumpwallet", params: ["dump1"])
+            #expect(await NodeUtilityRPCTests.rpcError { try await rpc.call("dumpwallet", params: ["dump1"]) }?.code == -8)
+
+            let other = try await nodes.start(["-upgradeheight=acadia:5", "-connect=127.0.0.1:\(node.p2pPort)"])
+            let otherRPC = rpcClient(other)
+            #expect(await eventually { other.chain.height == node.chain.height })
+            #expect(try await otherRPC.call("importwallet", params: [.string(path)]) == .null)
+            #expect(try await otherRPC.call("getbalance") == (try await rpc.call("getbalance")))
+            #expect(try await otherRPC.call("validateaddress", params: [.string(multisig)])["ismine"] == .bool(false))
+            #expect(try await otherRPC.call("validateaddress", params: [.string(watched)])["iswatchonly"] == .bool(true))
+            let listed = try #require(try await otherRPC.call("listreceivedbyaddress", params: [0, true, true]).arrayValue)
+            #expect(listed.contains { $0["address"] == .string(watched) && $0["account"] == .string("cold label") })
+            #expect(!listed.contains { $0["address"] == .string(change) })
+            #expect(try await otherRPC.call("getwalletinfo")["txcount"] == (try await rpc.call("getwalletinfo")["txcount"]))
+            #expect(await NodeUtilityRPCTests.rpcError { try await otherRPC.call("backupwallet", params: ["b"]) }
+                    == RPCError(code: -4, message: "Cannot backup wallet until the -exportdir option has been set"))
+            #expect(await NodeUtilityRPCTests.rpcError { try await otherRPC.call("importwallet", params: ["/nonexistent/file"]) }
+                    == RPCError(code: -8, message: "Cannot open wallet dump file"))
+        }
+    }
+
+    @Test func importsAFluxdDump() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start()
+            let rpc = rpcClient(node)
+            let prefixes = node.params.base58Prefixes
+            func wif(_ seed: UInt8, compressed: Bool = true) -> String {
+                WIF(secret: [UInt8](repeating: seed, count: 32), compressed: compressed).encoded(prefixes: prefixes)
+            }
+            func address(_ seed: UInt8, compressed: Bool = true) -> String {
+                Base58.encodeCheck(NodeUtilityRPCTests.pubKeyHashPrefix + Hashing.hash160(NodeUtilityRPCTests.publicKey(seed, compressed: compressed)))
+            }
+            let dump = """
+                # Wallet dump created by Flux v6.0.0 (2024-01-01)
+                # * Created on 2024-01-02T03:04:05Z
+                # HDSeed=00 fingerprint=00
+
+                \(wif(21)) 2024-01-02T03:04:05Z label= # addr=\(address(21))
+                \(wif(22)) 2024-01-02T03:04:05Z change=1 # addr=\(address(22))
+                \(wif(23, compressed: false)) 2024-01-02T03:04:05Z reserve=1 # addr=\(address(23, compressed: false))
+                \(wif(24)) 2024-01-02T03:04:05Z label=my%20savings # addr=\(address(24))
+                not-a-key 2024-01-02T03:04:05Z label=x
+
+                # End of dump
+
+                """
+            let file = ChainBuilderDirectory.make() + "/dump.txt"
+            try dump.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try await rpc.call("importwallet", params: [.string(file)]) == .null)
+            for (seed, compressed) in [(21, true), (22, true), (23, false), (24, true)] as [(UInt8, Bool)] {
+                #expect(try await rpc.call("validateaddress", params: [.string(address(seed, compressed: compressed))])["ismine"] == .bool(true))
+            }
+            #expect(try await rpc.call("dumpprivkey", params: [.string(address(23, compressed: false))]) == .string(wif(23, compressed: false)))
+            let listed = try #require(try await rpc.call("listreceivedbyaddress", params: [0, true]).arrayValue)
+            let addresses = Set(listed.compactMap { $0["address"]?.stringValue })
+            #expect(addresses.contains(address(21)) && addresses.contains(address(24)))
+            #expect(!addresses.contains(address(22)) && !addresses.contains(address(23, compressed: false)))
+        }
+    }
+}
