@@ -87,6 +87,8 @@ public final class Node: @unchecked Sendable {
         mempool = Mempool(chain: chain)
         wallet = try Wallet(chain: chain)
         let pool = mempool
+        let walletForPool = wallet
+        pool.onAccepted = { entry in walletForPool.recordSeen(entry.transaction) }
         let pluginServices = NodePluginServices(chain: chain, mempool: pool, wallet: wallet, submit: { tx in
             do { try pool.accept(tx); return nil } catch { return "\(error)" }
         })

@@ -105,3 +105,19 @@ extension Wallet {
                                         conflicts: conflicts.sorted { $0.description < $1.description })
     }
 }
+
+extension Wallet {
+    /// Records a transaction the mempool accepted from anyone (fluxd's `SyncTransaction` for the mempool) in
+    /// the history when it pays or spends the wallet: it is listed with 0 confirmations. Unlike
+    /// `recordPending` it does not make its outputs spendable or its inputs spent. Safe to call from the
+    /// mempool's `onAccepted` hook, also with the chain's lock held on the calling thread.
+    public func recordSeen(_ tx: Transaction) {
+        guard !tx.isCoinbase, !tx.isFluxNode else { return }
+        lockedQuery {
+            guard transactions[tx.txid] == nil, involvesWallet(tx) else { return }
+            var batch = ChainBatch()
+            recordTransaction(tx, block: nil, batch: &batch)
+            commitEvent(batch)
+        }
+    }
+}

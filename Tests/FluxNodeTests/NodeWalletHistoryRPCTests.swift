@@ -118,6 +118,26 @@ import Testing
         }
     }
 
+    @Test func paymentRelayedFromAPeerIsListedUnconfirmed() async throws {
+        try await withTestNodes { nodes in
+            let (sender, rpc, _) = try await Self.fundedNode(nodes)
+            let receiver = try await nodes.start(["-upgradeheight=acadia:5", "-connect=127.0.0.1:\(sender.p2pPort)"])
+            let receiverRPC = rpcClient(receiver)
+            #expect(await eventually { receiver.chain.height == sender.chain.height })
+            let address = try #require(try await receiverRPC.call("getnewaddress").stringValue)
+            let txid = try await rpc.call("sendtoaddress", params: [.string(address), .double(4)])
+            #expect(await eventually { receiver.mempool.count == 1 })
+            let seen = try await receiverRPC.call("gettransaction", params: [txid])
+            #expect(seen["confirmations"] == .int(0))
+            #expect(seen["amount"]?.doubleValue == 4)
+            #expect(seen["fee"] == nil)
+            let details = try #require(seen["details"]?.arrayValue)
+            #expect(details.count == 1 && details[0]["category"] == .string("receive") && details[0]["address"] == .string(address))
+            // Not spendable until mined (fluxd trusts only its own unconfirmed change).
+            #expect(try await receiverRPC.call("getbalance", params: ["*", 0]).doubleValue == 0)
+        }
+    }
+
     @Test func lockedCoinsAreNeverSpentAndLocksAreListed() async throws {
         try await withTestNodes { nodes in
             let (_, rpc, _) = try await Self.fundedNode(nodes)
