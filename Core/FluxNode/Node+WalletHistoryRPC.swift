@@ -233,7 +233,6 @@ extension Node {
             for address in self.wallet.receivingAddresses {
                 let t = tally[address]
                 if t == nil && !includeEmpty { continue }
-                if self.wallet.isWatchOnly(address.script) && !watch && t == nil { continue }
                 var o: [(String, JSONValue)] = []
                 if t?.watchOnly == true { o.append(("involvesWatchonly", .bool(true))) }
                 o += [("address", .string(address.encoded(prefixes: prefixes))),

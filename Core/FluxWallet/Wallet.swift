@@ -21,8 +21,14 @@ import Foundation
 /// is idempotent.
 ///
 /// **Reorganisations.** A disconnected block's outputs leave the wallet and the coins it spent become unspent
-/// again. Its transactions are forgotten rather than kept as unconfirmed; when the mempool takes one back, call
-/// `recordPending` for it again.
+/// again. Its transactions stay in the history (`WalletTransaction`) without a block: unconfirmed while the
+/// mempool holds them, conflicted (depth -1) otherwise. They are no longer pending sends; when the mempool
+/// takes one back, call `recordPending` for it again to spend its change.
+///
+/// **History, watch-only, redeem scripts, locks.** Every transaction paying or spending a wallet key, a
+/// watch-only script (`importWatchOnly`) or a P2SH address of a stored redeem script (`addRedeemScript`) is
+/// recorded with its block place (`Wallet+History`); coin locks (`lockCoins`) and the `settxfee` rate live in
+/// memory only, as in fluxd.
 ///
 /// **Threads and locks.** Every method may be called from any thread. Methods take the chain's lock, then the
 /// wallet's own (`chain.withLock { lock … }`); chain events arrive with the chain's lock already held, so the
