@@ -175,8 +175,9 @@ extension Node {
             if from < 0 { throw RPCError(code: -8, message: "Negative from") }
             var entries: [JSONValue] = []
             for s in self.wallet.history(includeWatchOnly: watch).reversed() {
-                // fluxd lists each transaction's entries in order, then reverses the whole list.
-                entries += self.transactionEntries(s, account: account, minDepth: 0, long: true).reversed()
+                // As fluxd: newest transaction first, each one's entries in their own order (sends, then
+                // receives); the page is then reversed as a whole.
+                entries += self.transactionEntries(s, account: account, minDepth: 0, long: true)
                 if entries.count >= count + from { break }
             }
             let start = min(from, entries.count)

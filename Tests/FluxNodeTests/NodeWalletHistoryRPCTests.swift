@@ -95,6 +95,11 @@ import Testing
             #expect(try await rpc.call("getreceivedbyaddress", params: [.string(own), 0]).doubleValue == 2)
             _ = try await rpc.call("generate", params: [1])
             #expect(try await rpc.call("getreceivedbyaddress", params: [.string(own)]).doubleValue == 2)
+            // fluxd's order: newest transaction first with its entries as listed (send, then receive), the page
+            // reversed as a whole: the self-payment's receive comes before its send, then the newest coinbase.
+            let page = try #require(try await rpc.call("listtransactions", params: ["*", 3]).arrayValue)
+            #expect(page.map { $0["category"]?.stringValue ?? "" } == ["receive", "send", "immature"])
+            #expect(page[0]["address"] == .string(own) && page[1]["address"] == .string(own))
             #expect(try await rpc.call("getreceivedbyaddress", params: [.string(foreign)]).doubleValue == 0)
             #expect(await Self.rpcError { try await rpc.call("getreceivedbyaddress", params: ["nope"]) }?.code == -5)
             let received = try #require(try await rpc.call("listreceivedbyaddress", params: [1, false, false]).arrayValue)
