@@ -24,6 +24,15 @@ extension Node {
         return mempool.contains(wtx.txid) ? 0 : -1
     }
 
+    /// fluxd's `GetUnconfirmedBalance`: what unconfirmed transactions the wallet did not fund (untrusted) pay
+    /// to its spendable scripts, for those still in the mempool.
+    func untrustedBalance() -> Amount {
+        let total = wallet.history(includeWatchOnly: false).filter {
+            $0.transaction.block == nil && !$0.isFromMe && mempool.contains($0.transaction.txid)
+        }.reduce(Int64(0)) { sum, s in sum + s.received.reduce(Int64(0)) { $0 + $1.amount.units } }
+        return Amount(units: total)
+    }
+
     /// fluxd's `WalletTxToJSON`.
     func walletTransactionFields(_ s: WalletTransactionSummary) -> [(String, JSONValue)] {
         let wtx = s.transaction
@@ -271,9 +280,10 @@ extension Node {
             keypoololdest is the current time, as fluxd reports an empty pool.
             """) { p throws(RPCError) in
             try p.check(max: 0)
+            let balance = self.wallet.balance().units + self.wallet.trustedPendingBalance().units
             return .object([("walletversion", .int(Self.walletVersion)),
-                            ("balance", TransactionJSON.amount(self.wallet.balance())),
-                            ("unconfirmed_balance", TransactionJSON.amount(self.wallet.unconfirmedBalance())),
+                            ("balance", TransactionJSON.amount(Amount(units: balance))),
+                            ("unconfirmed_balance", TransactionJSON.amount(self.untrustedBalance())),
                             ("immature_balance", TransactionJSON.amount(self.wallet.immatureBalance())),
                             ("txcount", .int(self.wallet.transactionCount)),
                             ("keypoololdest", .int(Int(Date().timeIntervalSince1970))), ("keypoolsize", .int(0)),

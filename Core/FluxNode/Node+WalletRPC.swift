@@ -26,17 +26,20 @@ extension Node {
                 throw Self.walletError(error)
             }
         }
-        method("getbalance", "Wallet", "getbalance ( \"account\" minconf includeWatchonly )\nSpendable balance (\"\" or \"*\" account: the whole wallet); watch-only coins with includeWatchonly.") { p throws(RPCError) in
+        method("getbalance", "Wallet", "getbalance ( \"account\" minconf includeWatchonly )\nThe balance (\"\" or \"*\" account: the whole wallet): coins with at least minconf confirmations plus, as fluxd, the unconfirmed change of the wallet's own payments; watch-only coins with includeWatchonly.") { p throws(RPCError) in
             try p.check(max: 3)
             if p.optional(0) != nil {
                 let account = try p.string(0)
                 if account != "" && account != "*" { throw RPCError(code: -11, message: "Accounts are unsupported") }
             }
-            return TransactionJSON.amount(self.wallet.balance(minConfirmations: try p.int(1, default: 1),
-                                                              includeWatchOnly: try p.bool(2, default: false)))
+            let minConfirmations = try p.int(1, default: 1)
+            let balance = self.wallet.balance(minConfirmations: minConfirmations, includeWatchOnly: try p.bool(2, default: false))
+            let change = minConfirmations >= 1 ? self.wallet.trustedPendingBalance() : .zero
+            return TransactionJSON.amount(Amount(units: balance.units + change.units))
         }
-        method("getunconfirmedbalance", "Wallet", "getunconfirmedbalance\nBalance of unconfirmed outputs.") { _ throws(RPCError) in
-            TransactionJSON.amount(self.wallet.unconfirmedBalance())
+        method("getunconfirmedbalance", "Wallet", "getunconfirmedbalance\nThe total of unconfirmed payments from others in the mempool (fluxd's untrusted balance; the wallet's own unconfirmed change counts in getbalance).") { p throws(RPCError) in
+            try p.check(max: 0)
+            return TransactionJSON.amount(self.untrustedBalance())
         }
         method("listunspent", "Wallet", "listunspent ( minconf maxconf [\"address\",...] )\nUnspent wallet outputs.") { p throws(RPCError) in
             try p.check(max: 3)

@@ -53,3 +53,21 @@ extension Wallet {
         }
     }
 }
+
+extension Wallet {
+    /// The unspent outputs paying the wallet (spendable) of pending transactions whose every input spends a
+    /// wallet coin: fluxd's trusted zero-confirmation change, which its `getbalance` counts.
+    public func trustedPendingBalance() -> Amount {
+        lockedQuery {
+            let trusted = Set(pending.filter { _, tx in
+                tx.inputs.allSatisfy { input in
+                    let coin = coins[input.prevout] ?? pendingCoins[input.prevout]
+                    return coin.map { !$0.isWatchOnly } ?? false
+                }
+            }.keys)
+            return Amount(units: pendingCoins.values.filter {
+                trusted.contains($0.outpoint.hash) && pendingSpent[$0.outpoint] == nil && !$0.isWatchOnly
+            }.reduce(0) { $0 + $1.output.value.units })
+        }
+    }
+}

@@ -41,6 +41,7 @@ import Testing
             #expect(info["keypoolsize"] == .int(0))
 
             let foreign = Self.foreignAddress()
+            let balanceBefore = try #require(try await rpc.call("getbalance").doubleValue)
             let txid = try await rpc.call("sendtoaddress", params: [.string(foreign), .double(1.5)])
             let pooled = try await rpc.call("gettransaction", params: [txid])
             #expect(pooled["confirmations"] == .int(0))
@@ -55,6 +56,16 @@ import Testing
             #expect(details[0]["address"] == .string(foreign))
             #expect(details[0]["amount"]?.doubleValue == -1.5)
             #expect(details[0]["fee"]?.doubleValue == fee)
+            // As fluxd, the unconfirmed change of the wallet's own payment counts in getbalance (trusted), not in
+            // getunconfirmedbalance.
+            let balanceAfter = try #require(try await rpc.call("getbalance").doubleValue)
+            #expect(abs(balanceAfter - (balanceBefore - 1.5 + fee)) < 1e-9)
+            #expect(try await rpc.call("getbalance", params: ["", 1, false]).doubleValue == balanceAfter)
+            #expect(try await rpc.call("getwalletinfo")["balance"]?.doubleValue == balanceAfter)
+            #expect(try await rpc.call("getunconfirmedbalance").doubleValue == 0)
+            #expect(await Self.rpcError { try await rpc.call("getunconfirmedbalance", params: [1]) }?.code == -1)
+            #expect(await Self.rpcError { try await rpc.call("getbalance", params: ["savings"]) }
+                    == RPCError(code: -11, message: "Accounts are unsupported"))
 
             let tipBefore = try await rpc.call("getbestblockhash")
             let mined = try #require(try await rpc.call("generate", params: [1]).arrayValue?.first)
@@ -140,6 +151,12 @@ import Testing
             #expect(details.count == 1 && details[0]["category"] == .string("receive") && details[0]["address"] == .string(address))
             // Not spendable until mined (fluxd trusts only its own unconfirmed change).
             #expect(try await receiverRPC.call("getbalance", params: ["*", 0]).doubleValue == 0)
+            #expect(try await receiverRPC.call("getunconfirmedbalance").doubleValue == 4)
+            #expect(try await receiverRPC.call("getwalletinfo")["unconfirmed_balance"]?.doubleValue == 4)
+            _ = try await rpc.call("generate", params: [1])
+            #expect(await eventually { receiver.chain.height == sender.chain.height })
+            #expect(try await receiverRPC.call("getunconfirmedbalance").doubleValue == 0)
+            #expect(try await receiverRPC.call("getbalance").doubleValue == 4)
         }
     }
 
