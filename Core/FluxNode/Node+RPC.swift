@@ -15,6 +15,8 @@ extension Node {
         registerMiningMethods()
         registerNetworkMethods()
         registerWalletMethods()
+        registerWalletHistoryMethods()
+        registerWalletImportMethods()
         registerUtilityMethods()
         registerShieldedWalletMethods()
         registerFeeAndMiningMethods()

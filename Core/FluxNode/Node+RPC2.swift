@@ -19,11 +19,17 @@ extension Node {
             let tx = try self.decodeTransaction(p.hex(0))
             return .object(TransactionJSON.object(tx, prefixes: self.params.base58Prefixes))
         }
-        method("createrawtransaction", "Rawtransactions", "createrawtransaction [{\"txid\":\"id\",\"vout\":n},...] {\"address\":amount,...} ( locktime expiryheight )\nAn unsigned transaction spending the given outputs (hex): Sapling format (v4, expiry: next height + 20 unless given) from Acadia, version 1 before.") { p throws(RPCError) in
+        method("createrawtransaction", "Rawtransactions", "createrawtransaction [{\"txid\":\"id\",\"vout\":n},...] {\"address\":amount,\"data\":\"hex\",...} ( locktime expiryheight )\nAn unsigned transaction spending the given outputs (hex): Sapling format (v4, expiry: next height + 20 unless given) from Acadia, version 1 before. \"data\" adds an OP_RETURN output carrying at most 80 bytes; with a locktime the inputs' default sequence is 0xfffffffe.") { p throws(RPCError) in
             try p.check(max: 4, min: 2)
             guard case let .array(items)? = p.optional(0) else {
                 throw RPCError(code: -8, message: "createrawtransaction: parameter 1 must be an array of {\"txid\", \"vout\"}")
             }
+            let lockTime = try p.optional(2).map { v throws(RPCError) -> UInt32 in
+                guard let n = v.intValue, let t = UInt32(exactly: n) else {
+                    throw RPCError(code: -8, message: "Invalid parameter, locktime out of range")
+                }
+                return t
+            } ?? 0
             var inputs: [TxIn] = []
             var seen = Set<OutPoint>()
             for item in items {
@@ -36,7 +42,8 @@ extension Node {
                 guard let index = UInt32(exactly: n) else {
                     throw RPCError(code: -8, message: "Invalid parameter, vout must be positive (input \(text): \(n))")
                 }
-                let sequence = item["sequence"]?.intValue.flatMap { UInt32(exactly: $0) } ?? .max
+                // As fluxd: with a locktime the default sequence is 0xfffffffe, so the locktime is enforced.
+                let sequence = item["sequence"]?.intValue.flatMap { UInt32(exactly: $0) } ?? (lockTime != 0 ? .max - 1 : .max)
                 let outpoint = OutPoint(hash: hash, index: index)
                 guard seen.insert(outpoint).inserted else {
                     throw RPCError(code: -8, message: "createrawtransaction: input \(text):\(n) is given twice")
@@ -49,6 +56,22 @@ extension Node {
             var outputs: [TxOut] = []
             var addresses = Set<String>()
             for (text, value) in pairs {
+                if text == "data" {
+                    // {"data": hex}: an OP_RETURN output of value 0 carrying the bytes (Bitcoin Core's form).
+                    guard case let .string(hex) = value, hex.count % 2 == 0, let data = Hex.decode(hex) else {
+                        throw RPCError(code: -8, message: "Invalid parameter, data must be a hexadecimal string")
+                    }
+                    guard data.count <= Self.maxDataCarrierBytes else {
+                        throw RPCError(code: -8, message: "Invalid parameter, data is \(data.count) bytes; the standard limit (fluxd's -datacarriersize) is \(Self.maxDataCarrierBytes)")
+                    }
+                    guard addresses.insert(text).inserted else {
+                        throw RPCError(code: -8, message: "Invalid parameter, duplicate key: data")
+                    }
+                    var script = Script([Opcode.opReturn])
+                    script.appendPush(data)
+                    outputs.append(TxOut(value: .zero, scriptPubKey: script))
+                    continue
+                }
                 guard let address = Address(text, prefixes: self.params.base58Prefixes) else {
                     throw RPCError(code: -5, message: "Invalid Flux address: \(text)")
                 }
@@ -66,12 +89,6 @@ extension Node {
                 }
                 outputs.append(TxOut(value: amount, scriptPubKey: address.script))
             }
-            let lockTime = try p.optional(2).map { v throws(RPCError) -> UInt32 in
-                guard let n = v.intValue, let t = UInt32(exactly: n) else {
-                    throw RPCError(code: -8, message: "Invalid parameter, locktime out of range")
-                }
-                return t
-            } ?? 0
             let nextHeight = self.chain.height + 1
             var tx: Transaction
             if self.params.upgrades.isActive(.acadia, at: nextHeight) {
@@ -129,6 +146,10 @@ extension Node {
             return .string(tx.txid.description)
         }
     }
+
+    /// fluxd's `MAX_OP_RETURN_RELAY` (`-datacarriersize` default): the most bytes a standard OP_RETURN output
+    /// carries; the mempool's standard-script check (`Mempool.maxNullDataSize`, 83 script bytes) matches it.
+    static let maxDataCarrierBytes = 80
 
     /// fluxd's `TX_EXPIRY_HEIGHT_THRESHOLD`: expiry heights must be below it.
     static let expiryHeightThreshold = 500_000_000

@@ -26,12 +26,20 @@ extension Node {
                 throw Self.walletError(error)
             }
         }
-        method("getbalance", "Wallet", "getbalance ( \"account\" minconf )\nSpendable balance.") { p throws(RPCError) in
+        method("getbalance", "Wallet", "getbalance ( \"account\" minconf includeWatchonly )\nThe balance (\"\" or \"*\" account: the whole wallet): coins with at least minconf confirmations plus, as fluxd, the unconfirmed change of the wallet's own payments; watch-only coins with includeWatchonly.") { p throws(RPCError) in
             try p.check(max: 3)
-            return TransactionJSON.amount(self.wallet.balance(minConfirmations: try p.int(1, default: 1)))
+            if p.optional(0) != nil {
+                let account = try p.string(0)
+                if account != "" && account != "*" { throw RPCError(code: -11, message: "Accounts are unsupported") }
+            }
+            let minConfirmations = try p.int(1, default: 1)
+            let balance = self.wallet.balance(minConfirmations: minConfirmations, includeWatchOnly: try p.bool(2, default: false))
+            let change = minConfirmations >= 1 ? self.wallet.trustedPendingBalance() : .zero
+            return TransactionJSON.amount(Amount(units: balance.units + change.units))
         }
-        method("getunconfirmedbalance", "Wallet", "getunconfirmedbalance\nBalance of unconfirmed outputs.") { _ throws(RPCError) in
-            TransactionJSON.amount(self.wallet.unconfirmedBalance())
+        method("getunconfirmedbalance", "Wallet", "getunconfirmedbalance\nThe total of unconfirmed payments from others in the mempool (fluxd's untrusted balance; the wallet's own unconfirmed change counts in getbalance).") { p throws(RPCError) in
+            try p.check(max: 0)
+            return TransactionJSON.amount(self.untrustedBalance())
         }
         method("listunspent", "Wallet", "listunspent ( minconf maxconf [\"address\",...] )\nUnspent wallet outputs.") { p throws(RPCError) in
             try p.check(max: 3)
@@ -54,7 +62,7 @@ extension Node {
                          ("scriptPubKey", .string(Hex.encode(c.output.scriptPubKey.bytes))),
                          ("amount", TransactionJSON.amount(c.output.value)), ("amountZat", .int(c.output.value.units)),
                          ("confirmations", .int(c.confirmations(tipHeight: tip))),
-                         ("spendable", .bool(c.isSpendable(tipHeight: tip)))])
+                         ("spendable", .bool(c.isSpendable(tipHeight: tip) && !c.isWatchOnly))])
             })
         }
         method("sendtoaddress", "Wallet", "sendtoaddress \"address\" amount ( \"comment\" \"comment_to\" subtractfeefromamount )\nPays amount to address; returns the txid.") { p throws(RPCError) in
@@ -76,6 +84,7 @@ extension Node {
             try p.check(max: 4, min: 1)
             let tx = try self.decodeTransaction(p.hex(0))
             var prevouts: [OutPoint: TxOut] = [:]
+            var redeemScripts: [Script] = []
             if case let .array(items)? = p.optional(1) {
                 for item in items {
                     if case let .number(vout)? = item["vout"], let n = Int(vout), n < 0 {
@@ -89,6 +98,12 @@ extension Node {
                     var value = Amount.zero
                     if case let .number(a)? = item["amount"] { value = RPCParams.parseAmount(a) ?? .zero }
                     prevouts[OutPoint(hash: hash, index: n)] = TxOut(value: value, scriptPubKey: Script(script))
+                    if case let .string(redeemHex)? = item["redeemScript"] {
+                        guard let redeem = Hex.decode(redeemHex) else {
+                            throw RPCError(code: -8, message: "redeemScript must be hexadecimal string (not '\(redeemHex)')")
+                        }
+                        redeemScripts.append(Script(redeem))
+                    }
                 }
             }
             var keys: [String] = []
@@ -102,7 +117,8 @@ extension Node {
                 guard let v = names[try p.string(3)] else { throw RPCError(code: -8, message: "Invalid sighash param") }
                 hashType = SigHashType(rawValue: v)
             }
-            let result = self.wallet.signRawTransaction(tx, prevouts: prevouts, extraKeys: keys, hashType: hashType)
+            let result = self.wallet.signRawTransaction(tx, prevouts: prevouts, extraKeys: keys,
+                                                        redeemScripts: redeemScripts, hashType: hashType)
             var o: [(String, JSONValue)] = [("hex", .string(Hex.encode(result.transaction.serialized))),
                                             ("complete", .bool(result.complete))]
             if !result.errors.isEmpty {
@@ -154,7 +170,7 @@ extension Node {
             if case .scriptHash = address { isScript = true }
             return .object([("isvalid", .bool(true)), ("address", .string(text)),
                             ("scriptPubKey", .string(Hex.encode(script.bytes))), ("ismine", .bool(self.wallet.isMine(script))),
-                            ("iswatchonly", .bool(false)), ("isscript", .bool(isScript))])
+                            ("iswatchonly", .bool(self.wallet.isWatchOnly(script))), ("isscript", .bool(isScript))])
         }
     }
 }

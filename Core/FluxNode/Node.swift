@@ -93,6 +93,8 @@ public final class Node: @unchecked Sendable {
         mempool = Mempool(chain: chain)
         wallet = try Wallet(chain: chain)
         let pool = mempool
+        let walletForPool = wallet
+        pool.onAccepted = { entry in walletForPool.recordSeen(entry.transaction) }
         let pluginServices = NodePluginServices(chain: chain, mempool: pool, wallet: wallet, options: configuration.options,
                                                 submit: { tx in
             do { try pool.accept(tx); return nil } catch { return "\(error)" }
@@ -109,6 +111,7 @@ public final class Node: @unchecked Sendable {
         rpc = RPCServer(configuration: configuration.rpcConfiguration, registry: registry, logger: Node.logger("flux.rpc", like: logger))
         registerMethods()
         self.repositoryPlugins = repositoryPlugins
+        lockCollateral()
         try setUpPlugins(repositoryDefault: repositoryPlugins)
     }
 

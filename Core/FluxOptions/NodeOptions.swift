@@ -30,6 +30,8 @@ public struct NodeOptions: Sendable {
         // fluxd's process and logging switches: -server (RPC server, default 1 in fluxd), -daemon (fork into the
         // background), -logtimestamps (default 1), -experimentalfeatures (gate of fluxd's experimental options).
         "server": .flag, "daemon": .flag, "logtimestamps": .flag, "experimentalfeatures": .flag,
+        // Wallet: fluxd's lock of fluxnode.conf collaterals (default on) and backupwallet's folder.
+        "znconflock": .flag, "exportdir": .path,
     ]
 
     /// How an option's value is read.

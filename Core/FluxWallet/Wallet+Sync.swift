@@ -39,7 +39,30 @@ extension Wallet {
         var loadedCoins: [(OutPoint, Coin)] = []
         var loadedSpends: [OutPoint: Hash256] = [:]
         var loadedPending: [Transaction] = []
+        var loadedChange: Set<UInt32> = []
+        var loadedHistory: [WalletTransaction] = []
         do {
+            try store.pluginScan(namespace: ns, prefix: [WalletRecord.changeTag]) { key, _ in
+                guard key.count == 5 else { throw WalletError.storage("corrupt wallet change mark \(key)") }
+                loadedChange.insert(WalletRecord.readBigEndian(key[1...]))
+                return true
+            }
+            try store.pluginScan(namespace: ns, prefix: [WalletRecord.redeemTag]) { key, value in
+                guard key.count == 21 else { throw WalletError.storage("corrupt wallet redeem script key \(key)") }
+                redeemScripts[Array(key[1...])] = Script(value)
+                return true
+            }
+            try store.pluginScan(namespace: ns, prefix: [WalletRecord.watchTag]) { key, value in
+                watchScripts[Array(key[1...])] = String(decoding: value, as: UTF8.self)
+                return true
+            }
+            try store.pluginScan(namespace: ns, prefix: [WalletRecord.transactionTag]) { key, value in
+                guard key.count == 33, let wtx = WalletTransaction(decoding: value) else {
+                    throw WalletError.storage("corrupt wallet transaction record \(key)")
+                }
+                loadedHistory.append(wtx)
+                return true
+            }
             try store.pluginScan(namespace: ns, prefix: [WalletRecord.keyTag]) { key, value in
                 guard key.count == 5, let text = String(bytes: value, encoding: .utf8),
                       let wif = WIF(text, prefixes: prefixes), let secret = PrivateKey(bytes: wif.secret) else {
@@ -78,11 +101,17 @@ extension Wallet {
                 synced = decoded
             }
         } catch let error as WalletError { throw error } catch { throw .storage("\(error)") }
-        for k in loadedKeys.sorted(by: { $0.sequence < $1.sequence }) { add(k) }
+        for k in loadedKeys.sorted(by: { $0.sequence < $1.sequence }) {
+            add(k)
+            if loadedChange.contains(k.sequence) { changeKeys.insert(k.hash160) }
+        }
         for (outpoint, coin) in loadedCoins {
-            guard let hash = owner(of: coin.output.scriptPubKey) else { continue }
-            coins[outpoint] = WalletCoin(outpoint: outpoint, output: coin.output, height: coin.height,
-                                         isCoinbase: coin.isCoinbase, address: .pubKeyHash(hash))
+            coins[outpoint] = walletCoin(outpoint: outpoint, output: coin.output, height: coin.height,
+                                         isCoinbase: coin.isCoinbase)
+        }
+        for wtx in loadedHistory {
+            transactions[wtx.txid] = wtx
+            nextOrder = max(nextOrder, wtx.order + 1)
         }
         spentBy = loadedSpends.filter { coins[$0.key] != nil }
         for tx in loadedPending { pending[tx.txid] = tx }
@@ -127,7 +156,8 @@ extension Wallet {
         }
     }
 
-    /// Forgets every coin and spent mark (keys and pending transactions stay) before a full rescan.
+    /// Forgets every coin and spent mark and the block places of the history (keys, pending transactions and
+    /// the history's transactions stay) before a full rescan.
     func forgetChainState(_ batch: inout ChainBatch) throws(WalletError) {
         for outpoint in coins.keys {
             batch.deletePlugin(namespace: WalletRecord.namespace, key: WalletRecord.coin(outpoint))
@@ -135,7 +165,49 @@ extension Wallet {
         }
         coins = [:]
         spentBy = [:]
+        for (txid, var wtx) in transactions where wtx.block != nil {
+            wtx.block = nil
+            transactions[txid] = wtx
+            batch.putPlugin(namespace: WalletRecord.namespace, key: WalletRecord.transaction(txid), value: wtx.encoded())
+        }
         try flushIfLarge(&batch)
+    }
+
+    /// A coin record for an output the wallet owns (spendable or watch-only) and can name by address; nil
+    /// otherwise. Lock held.
+    func walletCoin(outpoint: OutPoint, output: TxOut, height: Int?, isCoinbase: Bool) -> WalletCoin? {
+        guard let owned = ownership(of: output.scriptPubKey), let address = owned.address else { return nil }
+        return WalletCoin(outpoint: outpoint, output: output, height: height, isCoinbase: isCoinbase,
+                          address: address, isWatchOnly: owned.watchOnly)
+    }
+
+    /// True when `tx` pays or spends something the wallet owns or watches. Lock held.
+    func involvesWallet(_ tx: Transaction) -> Bool {
+        if tx.outputs.contains(where: { ownership(of: $0.scriptPubKey) != nil }) { return true }
+        guard !tx.isCoinbase else { return false }
+        return tx.inputs.contains { input in
+            if coins[input.prevout] != nil || pendingCoins[input.prevout] != nil { return true }
+            guard let previous = transactions[input.prevout.hash]?.transaction,
+                  Int(input.prevout.index) < previous.outputs.count else { return false }
+            return ownership(of: previous.outputs[Int(input.prevout.index)].scriptPubKey) != nil
+        }
+    }
+
+    /// Adds `tx` to the history or updates its block place. Lock held.
+    func recordTransaction(_ tx: Transaction, block place: WalletTransaction.BlockPlace?, batch: inout ChainBatch) {
+        let txid = tx.txid
+        var wtx: WalletTransaction
+        if let existing = transactions[txid] {
+            guard existing.block != place else { return }
+            wtx = existing
+            wtx.block = place
+        } else {
+            wtx = WalletTransaction(transaction: tx, block: place, timeReceived: Int64(Date().timeIntervalSince1970),
+                                    order: nextOrder, firstBlockTime: place?.time)
+            nextOrder += 1
+        }
+        transactions[txid] = wtx
+        batch.putPlugin(namespace: WalletRecord.namespace, key: WalletRecord.transaction(txid), value: wtx.encoded())
     }
 
     func loadBlock(_ hash: Hash256) throws(WalletError) -> Block {
@@ -158,8 +230,9 @@ extension Wallet {
     func applyConnect(_ block: Block, hash: Hash256, height: Int, batch: inout ChainBatch) {
         let ns = WalletRecord.namespace
         var dropped: Set<Hash256> = []
-        for tx in block.transactions where !tx.isFluxNode {
+        for (position, tx) in block.transactions.enumerated() where !tx.isFluxNode {
             let txid = tx.txid
+            let involved = involvesWallet(tx)
             if !tx.isCoinbase {
                 for input in tx.inputs {
                     if coins[input.prevout] != nil {
@@ -170,15 +243,20 @@ extension Wallet {
                 }
             }
             for (n, output) in tx.outputs.enumerated() {
-                guard let owner = owner(of: output.scriptPubKey) else { continue }
                 let outpoint = OutPoint(hash: txid, index: UInt32(n))
-                coins[outpoint] = WalletCoin(outpoint: outpoint, output: output, height: height,
-                                             isCoinbase: tx.isCoinbase, address: .pubKeyHash(owner))
+                guard let coin = walletCoin(outpoint: outpoint, output: output, height: height,
+                                            isCoinbase: tx.isCoinbase) else { continue }
+                coins[outpoint] = coin
                 let record = Coin(output: output, height: height, isCoinbase: tx.isCoinbase)
                 batch.putPlugin(namespace: ns, key: WalletRecord.coin(outpoint), value: record.encoded())
             }
             if pending.removeValue(forKey: txid) != nil {
                 batch.deletePlugin(namespace: ns, key: WalletRecord.pending(txid))
+            }
+            if involved || transactions[txid] != nil {
+                let place = WalletTransaction.BlockPlace(hash: hash, height: height, index: position,
+                                                         time: Int64(block.header.time))
+                recordTransaction(tx, block: place, batch: &batch)
             }
         }
         // A pending transaction can no longer be mined once the next block's height passes its expiry.
@@ -194,6 +272,11 @@ extension Wallet {
         let ns = WalletRecord.namespace
         for tx in block.transactions.reversed() where !tx.isFluxNode {
             let txid = tx.txid
+            if var wtx = transactions[txid], wtx.block?.hash == block.hash {
+                wtx.block = nil
+                transactions[txid] = wtx
+                batch.putPlugin(namespace: ns, key: WalletRecord.transaction(txid), value: wtx.encoded())
+            }
             for n in tx.outputs.indices {
                 let outpoint = OutPoint(hash: txid, index: UInt32(n))
                 if coins.removeValue(forKey: outpoint) != nil {
@@ -241,10 +324,10 @@ extension Wallet {
         for (txid, tx) in pending {
             for input in tx.inputs { pendingSpent[input.prevout] = txid }
             for (n, output) in tx.outputs.enumerated() {
-                guard let owner = owner(of: output.scriptPubKey) else { continue }
                 let outpoint = OutPoint(hash: txid, index: UInt32(n))
-                pendingCoins[outpoint] = WalletCoin(outpoint: outpoint, output: output, height: nil,
-                                                    isCoinbase: false, address: .pubKeyHash(owner))
+                guard let coin = walletCoin(outpoint: outpoint, output: output, height: nil, isCoinbase: false)
+                else { continue }
+                pendingCoins[outpoint] = coin
             }
         }
     }

@@ -21,8 +21,14 @@ import Foundation
 /// is idempotent.
 ///
 /// **Reorganisations.** A disconnected block's outputs leave the wallet and the coins it spent become unspent
-/// again. Its transactions are forgotten rather than kept as unconfirmed; when the mempool takes one back, call
-/// `recordPending` for it again.
+/// again. Its transactions stay in the history (`WalletTransaction`) without a block: unconfirmed while the
+/// mempool holds them, conflicted (depth -1) otherwise. They are no longer pending sends; when the mempool
+/// takes one back, call `recordPending` for it again to spend its change.
+///
+/// **History, watch-only, redeem scripts, locks.** Every transaction paying or spending a wallet key, a
+/// watch-only script (`importWatchOnly`) or a P2SH address of a stored redeem script (`addRedeemScript`) is
+/// recorded with its block place (`Wallet+History`); coin locks (`lockCoins`) and the `settxfee` rate live in
+/// memory only, as in fluxd.
 ///
 /// **Threads and locks.** Every method may be called from any thread. Methods take the chain's lock, then the
 /// wallet's own (`chain.withLock { lock … }`); chain events arrive with the chain's lock already held, so the
@@ -65,6 +71,20 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
     /// The last block processed.
     var synced: (hash: Hash256, height: Int)?
     var storageFailure: WalletError?
+    /// Key hashes of keys made for change (fluxd's keys outside the address book).
+    var changeKeys: Set<[UInt8]> = []
+    /// The wallet's transactions (history), by txid.
+    var transactions: [Hash256: WalletTransaction] = [:]
+    /// The `order` the next recorded transaction gets.
+    var nextOrder: UInt64 = 0
+    /// Watch-only scripts (`importaddress`) → label.
+    var watchScripts: [[UInt8]: String] = [:]
+    /// Redeem scripts by HASH160 (`addmultisigaddress`, `importaddress … p2sh`).
+    var redeemScripts: [[UInt8]: Script] = [:]
+    /// Outpoints the wallet must not spend (`lockunspent`, FluxNode collateral); in memory only, as fluxd.
+    var lockedOutpoints: Set<OutPoint> = []
+    /// The fee rate per 1,000 bytes set by `settxfee`; zero means `defaultFeePerKB` (fluxd's `payTxFee`).
+    var payTxFeeRate: Amount = .zero
 
     /// A private key held by the wallet.
     struct WalletKey {
@@ -123,11 +143,8 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
             let hash = entry.hash160
             if keys[hash] != nil { return .pubKeyHash(hash) }
             try store(entry)
-            if rescan {
-                var batch = ChainBatch()
-                try connectActiveBlocks(from: 1, batch: &batch)
-                try commit(batch)
-            }
+            rebuildPendingIndex()
+            if rescan { try rescanLocked(from: 1) }
             return .pubKeyHash(hash)
         }
     }
@@ -158,14 +175,35 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
         lock.holding { keys[keyID]?.publicKey }
     }
 
-    /// True when `script` pays a wallet key: P2PKH of its hash, or pay-to-public-key of the key itself.
+    /// True when the wallet can spend what `script` pays (fluxd's `ISMINE_SPENDABLE`): P2PKH of a wallet key's
+    /// hash, pay-to-public-key of a wallet key, or P2SH of a redeem script the wallet holds every key of.
     public func isMine(_ script: Script) -> Bool {
-        lock.holding { owner(of: script) != nil }
+        lock.holding { ownership(of: script).map { !$0.watchOnly } ?? false }
     }
 
-    /// The wallet's addresses, in the order their keys were added.
+    /// True when `script` is watched only (`importaddress`): the wallet sees its coins but cannot spend them.
+    public func isWatchOnly(_ script: Script) -> Bool {
+        lock.holding { ownership(of: script)?.watchOnly ?? false }
+    }
+
+    /// The wallet's addresses, in the order their keys were added (change addresses included).
     public var addresses: [Address] {
         lock.holding { keyOrder.map { .pubKeyHash($0) } }
+    }
+
+    /// The wallet's receiving addresses (fluxd's address book): keys not made for change, in the order they were
+    /// added, then the P2SH addresses of its redeem scripts and the addresses of watch-only scripts, each once.
+    public var receivingAddresses: [Address] {
+        lock.holding {
+            var seen = Set<Address>()
+            var out: [Address] = []
+            let keyAddresses = keyOrder.filter { !changeKeys.contains($0) }.map { Address.pubKeyHash($0) }
+            let scriptAddresses = redeemScripts.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { Address.scriptHash($0) }
+            let watched = watchScripts.keys.sorted { $0.lexicographicallyPrecedes($1) }
+                .compactMap { Self.destination(of: Script($0)) }
+            for a in keyAddresses + scriptAddresses + watched where seen.insert(a).inserted { out.append(a) }
+            return out
+        }
     }
 
     /// The last storage failure of a chain-event commit, if any. Such a failure leaves the wallet's memory
@@ -176,73 +214,134 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
 
     /// The sum of spendable coins with at least `minConfirmations` confirmations: mature, not spent on the
     /// active chain and not spent by a pending wallet transaction. With `minConfirmations` ≤ 0 the unspent
-    /// outputs of pending wallet transactions (change) count too.
-    public func balance(minConfirmations: Int = 1) -> Amount {
-        let coins = listUnspent(minConfirmations: minConfirmations)
-        return Amount(units: coins.reduce(0) { $0 + $1.output.value.units })
+    /// outputs of pending wallet transactions (change) count too. Locked coins count (as in fluxd's
+    /// `getbalance`); watch-only coins only with `includeWatchOnly`.
+    public func balance(minConfirmations: Int = 1, includeWatchOnly: Bool = false) -> Amount {
+        lockedQuery {
+            let tip = chain.height
+            let total = unspentCoins(tipHeight: tip, includeLocked: true).filter { coin in
+                (includeWatchOnly || !coin.isWatchOnly) && coin.confirmations(tipHeight: tip) >= minConfirmations
+            }.reduce(Int64(0)) { $0 + $1.output.value.units }
+            return Amount(units: total)
+        }
     }
 
     /// The sum of unspent outputs of pending wallet transactions (fluxd's `getunconfirmedbalance`).
     public func unconfirmedBalance() -> Amount {
         lockedQuery {
-            Amount(units: pendingCoins.values.filter { pendingSpent[$0.outpoint] == nil }
+            Amount(units: pendingCoins.values.filter { pendingSpent[$0.outpoint] == nil && !$0.isWatchOnly }
                 .reduce(0) { $0 + $1.output.value.units })
         }
     }
 
-    /// Spendable coins (mature, not spent on the chain or by a pending wallet transaction) whose
+    /// The sum of unspent coinbase outputs paying the wallet that are not mature yet (fluxd's
+    /// `GetImmatureBalance`).
+    public func immatureBalance() -> Amount {
+        lockedQuery {
+            let tip = chain.height
+            return Amount(units: coins.values.filter {
+                spentBy[$0.outpoint] == nil && !$0.isWatchOnly && !$0.isSpendable(tipHeight: tip)
+            }.reduce(0) { $0 + $1.output.value.units })
+        }
+    }
+
+    /// Unspent coins (mature, not spent on the chain or by a pending wallet transaction, not locked) whose
     /// confirmations lie in `minConfirmations ... maxConfirmations`, optionally only those paying `addresses`;
-    /// ordered oldest first (unconfirmed last), then by outpoint.
+    /// ordered oldest first (unconfirmed last), then by outpoint. Watch-only coins are listed too (fluxd's
+    /// `listunspent` shows them with `spendable: false`; see `WalletCoin.isWatchOnly`).
     public func listUnspent(minConfirmations: Int = 1, maxConfirmations: Int = 9_999_999,
                             addresses: [Address]? = nil) -> [WalletCoin] {
         lockedQuery {
             let tip = chain.height
             let filter = addresses.map(Set.init)
-            return spendableCoins(tipHeight: tip).filter { coin in
+            return unspentCoins(tipHeight: tip, includeLocked: false).filter { coin in
                 let c = coin.confirmations(tipHeight: tip)
                 return c >= minConfirmations && c <= maxConfirmations && (filter?.contains(coin.address) ?? true)
             }
         }
     }
 
-    /// Unspent, mature coins, confirmed first (oldest first), then pending outputs. Lock held.
+    /// Coins the wallet may spend: `unspentCoins` without watch-only ones. Lock held.
     func spendableCoins(tipHeight: Int) -> [WalletCoin] {
+        unspentCoins(tipHeight: tipHeight, includeLocked: false).filter { !$0.isWatchOnly }
+    }
+
+    /// Unspent, mature coins (watch-only included), confirmed first (oldest first), then pending outputs;
+    /// locked ones only with `includeLocked`. Lock held.
+    func unspentCoins(tipHeight: Int, includeLocked: Bool) -> [WalletCoin] {
         let confirmed = coins.values.filter {
             spentBy[$0.outpoint] == nil && pendingSpent[$0.outpoint] == nil && $0.isSpendable(tipHeight: tipHeight)
+                && (includeLocked || !lockedOutpoints.contains($0.outpoint))
         }.sorted { a, b in
             a.height! != b.height! ? a.height! < b.height! : a.outpoint < b.outpoint
         }
-        let unconfirmed = pendingCoins.values.filter { pendingSpent[$0.outpoint] == nil }
-            .sorted { $0.outpoint < $1.outpoint }
+        let unconfirmed = pendingCoins.values.filter {
+            pendingSpent[$0.outpoint] == nil && (includeLocked || !lockedOutpoints.contains($0.outpoint))
+        }.sorted { $0.outpoint < $1.outpoint }
         return confirmed + unconfirmed
     }
 
     // MARK: Internals (lock held)
 
-    /// The HASH160 of the wallet key `script` pays, if any.
-    func owner(of script: Script) -> [UInt8]? {
-        if let hash = script.pubKeyHash { return keys[hash] != nil ? hash : nil }
-        if let publicKey = script.payToPublicKey {
-            let hash = Hashing.hash160(publicKey)
-            return keys[hash] != nil ? hash : nil
-        }
+    /// How the wallet owns what a script pays.
+    struct Ownership {
+        /// The address the script pays (for pay-to-public-key, the key's P2PKH address); nil for a watched
+        /// script that is no address.
+        let address: Address?
+        /// True when the wallet only watches it.
+        let watchOnly: Bool
+    }
+
+    /// Whether and how `script` is the wallet's (fluxd's `IsMine`): spendable for P2PKH or pay-to-public-key of
+    /// a wallet key and for P2SH of a held redeem script whose keys the wallet all holds; watch-only for an
+    /// imported script. Lock held.
+    func ownership(of script: Script) -> Ownership? {
+        if canSpend(script, depth: 0) { return Ownership(address: Self.destination(of: script), watchOnly: false) }
+        if watchScripts[script.bytes] != nil { return Ownership(address: Self.destination(of: script), watchOnly: true) }
         return nil
     }
 
-    func generateKey() throws(WalletError) -> Address {
+    /// fluxd's `IsMine` spendable rule, recursing once into a P2SH redeem script. Lock held.
+    func canSpend(_ script: Script, depth: Int) -> Bool {
+        if let hash = script.pubKeyHash { return keys[hash] != nil }
+        if let publicKey = script.payToPublicKey { return keys[Hashing.hash160(publicKey)] != nil }
+        if let hash = script.scriptHash {
+            guard depth == 0, let redeem = redeemScripts[hash] else { return false }
+            return canSpend(redeem, depth: 1)
+        }
+        if let multisig = script.multisig {
+            return multisig.keys.allSatisfy { keys[Hashing.hash160($0)] != nil }
+        }
+        return false
+    }
+
+    /// The address an output script pays (fluxd's `ExtractDestination`): P2PKH, P2SH, or the P2PKH address of a
+    /// pay-to-public-key script's key.
+    static func destination(of script: Script) -> Address? {
+        if let address = Address(script: script) { return address }
+        if let publicKey = script.payToPublicKey { return .pubKeyHash(Hashing.hash160(publicKey)) }
+        return nil
+    }
+
+    func generateKey(change: Bool = false) throws(WalletError) -> Address {
         let entry = WalletKey(key: PrivateKey.generate(), compressed: true, sequence: nextKeySequence)
-        try store(entry)
+        try store(entry, change: change)
         return .pubKeyHash(entry.hash160)
     }
 
-    /// Writes a key (synced) and adds it to memory.
-    func store(_ entry: WalletKey) throws(WalletError) {
+    /// Writes a key (synced) and adds it to memory; a change key gets its change mark in the same commit.
+    func store(_ entry: WalletKey, change: Bool = false) throws(WalletError) {
         var batch = ChainBatch()
         let text = WIF(secret: entry.key.bytes, compressed: entry.compressed).encoded(prefixes: prefixes)
         batch.putPlugin(namespace: WalletRecord.namespace, key: WalletRecord.key(sequence: entry.sequence),
                         value: Array(text.utf8))
+        if change {
+            batch.putPlugin(namespace: WalletRecord.namespace, key: WalletRecord.change(sequence: entry.sequence),
+                            value: [])
+        }
         do { try chain.store.commit(batch, sync: true) } catch { throw .storage("\(error)") }
         add(entry)
+        if change { changeKeys.insert(entry.hash160) }
     }
 
     func add(_ entry: WalletKey) {
@@ -281,6 +380,21 @@ extension NSLock {
 }
 
 extension Script {
+    /// The required count and public keys of a bare multisig script (`OP_m <key>… OP_n OP_CHECKMULTISIG`).
+    var multisig: (required: Int, keys: [[UInt8]])? {
+        guard let ops = operations, ops.count >= 4, ops.last?.opcode == Opcode.checkMultisig else { return nil }
+        func small(_ op: UInt8) -> Int? { (Opcode.op1...Opcode.op16).contains(op) ? Int(op - Opcode.op1) + 1 : nil }
+        guard let m = small(ops[0].opcode), let n = small(ops[ops.count - 2].opcode), n == ops.count - 3, m <= n else {
+            return nil
+        }
+        var keys: [[UInt8]] = []
+        for op in ops[1..<(ops.count - 2)] {
+            guard let data = op.data, data.count == 33 || data.count == 65 else { return nil }
+            keys.append(data)
+        }
+        return (m, keys)
+    }
+
     /// The public key of a pay-to-public-key script (`<33 or 65 bytes> OP_CHECKSIG`).
     var payToPublicKey: [UInt8]? {
         let n = bytes.count

@@ -14,14 +14,18 @@ public struct WalletCoin: Hashable, Sendable {
     public let isCoinbase: Bool
     /// The wallet address it pays (for a pay-to-public-key output, the P2PKH address of that key).
     public let address: Address
+    /// True when the wallet only watches the script it pays (`importaddress`): never spent by the wallet.
+    public let isWatchOnly: Bool
 
     /// Creates a coin record.
-    public init(outpoint: OutPoint, output: TxOut, height: Int?, isCoinbase: Bool, address: Address) {
+    public init(outpoint: OutPoint, output: TxOut, height: Int?, isCoinbase: Bool, address: Address,
+                isWatchOnly: Bool = false) {
         self.outpoint = outpoint
         self.output = output
         self.height = height
         self.isCoinbase = isCoinbase
         self.address = address
+        self.isWatchOnly = isWatchOnly
     }
 
     /// Blocks on top of and including the one holding the coin when the tip is at `tipHeight`; 0 while

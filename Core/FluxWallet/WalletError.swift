@@ -16,6 +16,8 @@ public enum WalletError: Error, Equatable, Sendable, CustomStringConvertible {
     case signingFailed(String)
     /// The store failed, or holds a wallet record that does not decode.
     case storage(String)
+    /// A watch-only import of something the wallet can already spend.
+    case alreadySpendable
 
     /// A message in fluxd's wording where it has one.
     public var description: String {
@@ -27,6 +29,7 @@ public enum WalletError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidAmount(reason): "Invalid amount: \(reason)"
         case let .signingFailed(reason): "Signing failed: \(reason)"
         case let .storage(reason): "Wallet storage error: \(reason)"
+        case .alreadySpendable: "The wallet already contains the private key for this address or script"
         }
     }
 }

@@ -9,8 +9,14 @@ import FluxPrimitives
 /// | `x` ‖ txid ‖ BE32 index | spent mark of that coin: the txid (32 bytes) of the active-chain spend |
 /// | `p` ‖ txid | a transaction the wallet sent that is not mined yet (wire serialization) |
 /// | `t` | the last block processed: hash (32 bytes, internal order) ‖ BE32 height |
+/// | `h` ‖ BE32 sequence | (empty) the key of that sequence was made for change (not listed as a receiving address) |
+/// | `w` ‖ txid | a wallet transaction: `WalletTransaction`'s encoding (block place, times, order, transaction) |
+/// | `s` ‖ script | a watch-only script (`importaddress`); value: its label (UTF-8) |
+/// | `r` ‖ HASH160 | a redeem script (`addmultisigaddress`, `importaddress … p2sh`) whose P2SH address is the wallet's |
 ///
 /// Coins stay recorded after they are spent so that a reorganisation can restore them by deleting the mark.
+/// Tags `h`, `w`, `s` and `r` were added later: a wallet written before them loads with no history, watch-only
+/// scripts or redeem scripts, and `rescanblockchain` rebuilds the history.
 enum WalletRecord {
     /// The plugin namespace.
     static let namespace = "wallet"
@@ -19,11 +25,19 @@ enum WalletRecord {
     static let spentTag = UInt8(ascii: "x")
     static let pendingTag = UInt8(ascii: "p")
     static let syncKey: [UInt8] = [UInt8(ascii: "t")]
+    static let changeTag = UInt8(ascii: "h")
+    static let transactionTag = UInt8(ascii: "w")
+    static let watchTag = UInt8(ascii: "s")
+    static let redeemTag = UInt8(ascii: "r")
 
     static func key(sequence: UInt32) -> [UInt8] { [keyTag] + bigEndian(sequence) }
     static func coin(_ o: OutPoint) -> [UInt8] { [coinTag] + outPointBytes(o) }
     static func spent(_ o: OutPoint) -> [UInt8] { [spentTag] + outPointBytes(o) }
     static func pending(_ txid: Hash256) -> [UInt8] { [pendingTag] + txid.bytes }
+    static func change(sequence: UInt32) -> [UInt8] { [changeTag] + bigEndian(sequence) }
+    static func transaction(_ txid: Hash256) -> [UInt8] { [transactionTag] + txid.bytes }
+    static func watch(_ script: Script) -> [UInt8] { [watchTag] + script.bytes }
+    static func redeem(_ hash160: [UInt8]) -> [UInt8] { [redeemTag] + hash160 }
 
     static func outPointBytes(_ o: OutPoint) -> [UInt8] { o.hash.bytes + bigEndian(o.index) }
 

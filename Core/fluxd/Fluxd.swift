@@ -172,6 +172,9 @@ enum Fluxd {
           -zmqpubsequence=ADDR       bitcoind's sequence topic: blocks connected (C) and disconnected (D),
                                      transactions added to (A) and removed from (R) the mempool
           -zmqpub<topic>hwm=N        messages queued per subscriber before ZeroMQ drops (default 1000)
+          -znconflock=0              do not lock the collaterals of zelnode.conf/fluxnode.conf in the wallet (default 1;
+                                     zelnodeoutpoint + zelnodeindex is always locked)
+          -exportdir=DIR             folder where backupwallet and dumpwallet write (required by them, as fluxd)
         """
 
     /// The checkout's `plugins.toml` when fluxd runs from a checkout's build folder: the nearest folder above the
