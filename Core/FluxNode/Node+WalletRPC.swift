@@ -161,16 +161,36 @@ extension Node {
             } catch { throw Self.walletError(error) }
             return .null
         }
-        method("validateaddress", "Util", "validateaddress \"address\"\nWhether an address is valid and the wallet's.") { p throws(RPCError) in
+        method("validateaddress", "Util", """
+            validateaddress "address"
+            Whether an address is valid: address, scriptPubKey, ismine, iswatchonly, isscript; for a wallet key its
+            pubkey and iscompressed; for a P2SH address whose redeem script the wallet holds, the script's type, hex,
+            addresses and sigsrequired (multisig), as fluxd.
+            """) { p throws(RPCError) in
             try p.check(max: 1, min: 1)
             let text = try p.string(0)
             guard let address = Address(text, prefixes: self.params.base58Prefixes) else { return .object([("isvalid", .bool(false))]) }
             let script = address.script
-            var isScript = false
-            if case .scriptHash = address { isScript = true }
-            return .object([("isvalid", .bool(true)), ("address", .string(text)),
-                            ("scriptPubKey", .string(Hex.encode(script.bytes))), ("ismine", .bool(self.wallet.isMine(script))),
-                            ("iswatchonly", .bool(self.wallet.isWatchOnly(script))), ("isscript", .bool(isScript))])
+            var fields: [(String, JSONValue)] = [
+                ("isvalid", .bool(true)), ("address", .string(text)), ("scriptPubKey", .string(Hex.encode(script.bytes))),
+                ("ismine", .bool(self.wallet.isMine(script))), ("iswatchonly", .bool(self.wallet.isWatchOnly(script))),
+            ]
+            switch address {
+            case let .pubKeyHash(keyID):
+                fields.append(("isscript", .bool(false)))
+                if let key = self.wallet.publicKey(keyID: keyID) {
+                    fields += [("pubkey", .string(Hex.encode(key))), ("iscompressed", .bool(key.count == 33))]
+                }
+            case let .scriptHash(scriptID):
+                fields.append(("isscript", .bool(true)))
+                if let redeem = self.wallet.redeemScript(scriptID: scriptID) {
+                    let (type, required, addresses) = ScriptDescription.classify(redeem)
+                    fields += [("script", .string(type.rawValue)), ("hex", .string(Hex.encode(redeem.bytes))),
+                               ("addresses", .array(addresses.map { .string($0.encoded(prefixes: self.params.base58Prefixes)) }))]
+                    if type == .multisig { fields.append(("sigsrequired", .int(required))) }
+                }
+            }
+            return .object(fields)
         }
     }
 }

@@ -175,6 +175,11 @@ public final class Wallet: ChainObserver, @unchecked Sendable {
         lock.holding { keys[keyID]?.publicKey }
     }
 
+    /// The redeem script whose HASH160 is `scriptID`, if the wallet holds it (`CWallet::GetCScript`).
+    public func redeemScript(scriptID: [UInt8]) -> Script? {
+        lock.holding { redeemScripts[scriptID] }
+    }
+
     /// True when the wallet can spend what `script` pays (fluxd's `ISMINE_SPENDABLE`): P2PKH of a wallet key's
     /// hash, pay-to-public-key of a wallet key, or P2SH of a redeem script the wallet holds every key of.
     public func isMine(_ script: Script) -> Bool {

@@ -227,4 +227,39 @@ import Testing
             #expect(text.hasPrefix("signmessage \"t-addr\" \"message\""))
         }
     }
+
+    @Test func validateaddressDescribesWalletKeysAndHeldRedeemScripts() async throws {
+        try await withTestNodes { nodes in
+            let node = try await nodes.start()
+            let rpc = rpcClient(node)
+            let a = try #require(try await rpc.call("getnewaddress").stringValue)
+            let b = try #require(try await rpc.call("getnewaddress").stringValue)
+            let mine = try await rpc.call("validateaddress", params: [.string(a)])
+            let key = try #require(mine["pubkey"]?.stringValue.flatMap { Hex.decode($0) })
+            #expect(Base58.encodeCheck(Self.pubKeyHashPrefix + Hashing.hash160(key)) == a)
+            #expect(mine["iscompressed"] == .bool(key.count == 33))
+            #expect(mine["isscript"] == .bool(false) && mine["ismine"] == .bool(true))
+
+            // A key the wallet does not hold: valid, without pubkey.
+            let foreign = Base58.encodeCheck(Self.pubKeyHashPrefix + Hashing.hash160(Self.publicKey(7)))
+            let other = try await rpc.call("validateaddress", params: [.string(foreign)])
+            #expect(other["ismine"] == .bool(false) && other["pubkey"] == nil && other["iscompressed"] == nil)
+
+            // A 2-of-3 multisig the wallet holds the redeem script of: type, hex, addresses, sigsrequired.
+            let third = Hex.encode(Self.publicKey(9))
+            let p2sh = try #require(try await rpc.call("addmultisigaddress", params: [2, .array([.string(a), .string(b), .string(third)])]).stringValue)
+            let info = try await rpc.call("validateaddress", params: [.string(p2sh)])
+            #expect(info["isscript"] == .bool(true))
+            #expect(info["script"] == "multisig")
+            #expect(info["sigsrequired"] == .int(2))
+            let addresses = try #require(info["addresses"]?.arrayValue)
+            #expect(addresses.count == 3 && addresses.first == .string(a))
+            let hex = try #require(info["hex"]?.stringValue.flatMap { Hex.decode($0) })
+            #expect(Self.p2sh(hex) == p2sh)
+            // Not held: isscript only.
+            let unknown = Self.p2sh([0x51])
+            let bare = try await rpc.call("validateaddress", params: [.string(unknown)])
+            #expect(bare["isscript"] == .bool(true) && bare["script"] == nil)
+        }
+    }
 }
