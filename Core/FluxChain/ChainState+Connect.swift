@@ -42,6 +42,7 @@ extension ChainState {
         pending.putUndo(undo, hash: entry.hash)
         pendingUndo[entry.hash] = undo
         pending.putIndex(entry.record)
+        recordIndexes(block, entry: entry, undo: undo)
         apply(writes)
         active.append(entry)
         pendingEvents.append(.connected(block, entry))
@@ -89,6 +90,7 @@ extension ChainState {
             try judge.disconnect(block, height: entry.height, writes: &writes)
         }
         do { try overlay.apply() } catch { throw .storage(error) }
+        eraseIndexes(block, entry: entry, undo: undo)
         apply(writes)
         active.removeLast()
         pendingEvents.append(.disconnected(block, entry))

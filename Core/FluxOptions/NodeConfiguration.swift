@@ -50,6 +50,15 @@ public struct NodeConfiguration: Sendable {
             throw OptionError(option: "whitelist", source: options.source("whitelist") ?? "command line",
                               problem: "\"\(text)\" is not an IP address or subnet (e.g. 127.0.0.1, 10.0.0.0/8, ::1)")
         }
+        // fluxd's rules: -insightexplorer (given at all) needs -experimentalfeatures, and when on needs -txindex.
+        if options.string("insightexplorer") != nil && !options.flag("experimentalfeatures") {
+            throw OptionError(option: "insightexplorer", source: options.source("insightexplorer") ?? "command line",
+                              problem: "Insight explorer requires -experimentalfeatures.")
+        }
+        if options.flag("insightexplorer") && !options.flag("txindex") {
+            throw OptionError(option: "insightexplorer", source: options.source("insightexplorer") ?? "command line",
+                              problem: "-insightexplorer requires -txindex.")
+        }
         for name in ["rpcservertimeout", "rpcmaxconnections"] where options.int(name) == 0 {
             throw OptionError(option: name, source: options.source(name) ?? "command line", problem: "must be at least 1")
         }

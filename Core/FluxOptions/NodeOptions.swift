@@ -22,6 +22,9 @@ public struct NodeOptions: Sendable {
         // A FluxNode's keys in a stock flux.conf (fluxd spells them zelnode*; read by the fluxnodes plugin and the wallet).
         "zelnode": .flag, "zelnodeprivkey": .text, "zelnodeoutpoint": .text, "zelnodeindex": .count,
         "externalip": .repeated,
+        // The optional indexes (fluxd's -txindex and -insightexplorer; each insight index also on its own).
+        "txindex": .flag, "insightexplorer": .flag, "addressindex": .flag, "spentindex": .flag,
+        "timestampindex": .flag, "experimentalfeatures": .flag,
     ]
 
     /// How an option's value is read.
