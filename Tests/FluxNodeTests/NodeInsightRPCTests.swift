@@ -182,12 +182,15 @@ import Testing
             #expect(Self.keys(vin0) == ["txid", "vout", "scriptSig", "sequence"])
             // A fully spent transaction is not found without -txindex: fluxd's -5.
             let spent = try #require(vin0["txid"])
-            let firstBlock = try node.chain.block(node.chain.entry(at: 1)!.hash)
-            let source = try #require(firstBlock).transactions[0]
-            if source.txid.description == spent.stringValue && source.outputs.count == 1 {
-                #expect(await Self.failure { try await rpc.call("getrawtransaction", params: [spent, 1]) } ?? (0, "")
-                        == (-5, "No information available about transaction"))
+            let coinbases = try (1...101).map { height in
+                try #require(try node.chain.block(node.chain.entry(at: height)!.hash)).transactions[0]
             }
+            let source = try #require(coinbases.first { $0.txid.description == spent.stringValue })
+            #expect(try source.outputs.indices.allSatisfy { n in
+                try node.chain.coin(OutPoint(hash: source.txid, index: UInt32(n))) == nil
+            }, "the wallet spent a coinbase with outputs left unspent")
+            #expect(await Self.failure { try await rpc.call("getrawtransaction", params: [spent, 1]) } ?? (0, "")
+                    == (-5, "No information available about transaction"))
         }
     }
 
