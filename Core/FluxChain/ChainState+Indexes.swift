@@ -36,9 +36,9 @@ extension ChainState {
                                     + "(the database holds indexes: \(stored); the options ask for: \(options.indexes))"))
     }
 
-    /// Writes the index records of `block` (just validated at `entry`, spending the coins of `undo`) into the
-    /// pending batch.
-    func recordIndexes(_ block: Block, entry: BlockIndexEntry, undo: BlockUndo) {
+    /// Writes the index records of `block` (just validated at `entry`, spending the coins of `undo`; `txids` its
+    /// transactions' ids when validation computed them, else empty) into the pending batch.
+    func recordIndexes(_ block: Block, entry: BlockIndexEntry, undo: BlockUndo, txids: [Hash256] = []) {
         let wanted = options.indexes
         guard !wanted.isEmpty else { return }
         let height = entry.height
@@ -52,7 +52,7 @@ extension ChainState {
         }
         guard !wanted.isDisjoint(with: [.transactions, .addresses, .spent]) else { return }
         for (i, tx) in block.transactions.enumerated() {
-            let txid = tx.txid
+            let txid = i < txids.count ? txids[i] : tx.txid
             if wanted.contains(.transactions) {
                 pending.putTransactionLocation(txid, TransactionLocation(blockHash: entry.hash, position: i))
             }

@@ -22,12 +22,10 @@ public struct AddressUnspentOutput: Hashable, Sendable {
         self.height = height
     }
 
-    func encodedValue() -> [UInt8] {
-        var w = ByteWriter(capacity: 12 + script.bytes.count)
+    func encodeValue(to w: inout ByteWriter) {
         w.writeLE(satoshis)
         w.writeLE(UInt32(height))
         w.writeBytes(script.bytes)
-        return w.bytes
     }
 
     /// Decodes a `u` record (key without the kind byte, value); nil when malformed.

@@ -5,44 +5,43 @@ import FluxPrimitives
 extension ChainBatch {
     /// Records where transaction `txid` is (`-txindex`).
     public mutating func putTransactionLocation(_ txid: Hash256, _ location: TransactionLocation) {
-        writeBatch.put(.indexes, IndexKey.transactionKey(txid), location.encoded())
+        writeBatch.put(.indexes, key: { IndexKey.writeTransactionKey(txid, to: &$0) }, value: { location.encode(to: &$0) })
     }
 
     /// Forgets where transaction `txid` is (its block was disconnected).
     public mutating func deleteTransactionLocation(_ txid: Hash256) {
-        writeBatch.delete(.indexes, IndexKey.transactionKey(txid))
+        writeBatch.delete(.indexes, key: { IndexKey.writeTransactionKey(txid, to: &$0) })
     }
 
     /// Records an address credit or debit.
     public mutating func putAddressDelta(_ delta: AddressDelta) {
-        var w = ByteWriter(capacity: 8)
-        w.writeLE(delta.satoshis)
-        writeBatch.put(.indexes, IndexKey.addressDeltaKey(delta), w.bytes)
+        writeBatch.put(.indexes, key: { IndexKey.writeAddressDeltaKey(delta, to: &$0) }, value: { $0.writeLE(delta.satoshis) })
     }
 
     /// Deletes an address credit or debit (the amount is not part of the key).
     public mutating func deleteAddressDelta(_ delta: AddressDelta) {
-        writeBatch.delete(.indexes, IndexKey.addressDeltaKey(delta))
+        writeBatch.delete(.indexes, key: { IndexKey.writeAddressDeltaKey(delta, to: &$0) })
     }
 
     /// Records an unspent output of an address.
     public mutating func putAddressUnspent(_ output: AddressUnspentOutput) {
-        writeBatch.put(.indexes, IndexKey.addressUnspentKey(output.address, output.outpoint), output.encodedValue())
+        writeBatch.put(.indexes, key: { IndexKey.writeAddressUnspentKey(output.address, output.outpoint, to: &$0) },
+                       value: { output.encodeValue(to: &$0) })
     }
 
     /// Deletes an unspent output of an address (spent, or its block disconnected).
     public mutating func deleteAddressUnspent(_ address: Address, _ outpoint: OutPoint) {
-        writeBatch.delete(.indexes, IndexKey.addressUnspentKey(address, outpoint))
+        writeBatch.delete(.indexes, key: { IndexKey.writeAddressUnspentKey(address, outpoint, to: &$0) })
     }
 
     /// Records which input spent `outpoint`.
     public mutating func putSpentInfo(_ info: SpentInfo, for outpoint: OutPoint) {
-        writeBatch.put(.indexes, IndexKey.spentKey(outpoint), info.encoded())
+        writeBatch.put(.indexes, key: { IndexKey.writeSpentKey(outpoint, to: &$0) }, value: { info.encode(to: &$0) })
     }
 
     /// Deletes the spent record of `outpoint` (the spending block was disconnected).
     public mutating func deleteSpentInfo(_ outpoint: OutPoint) {
-        writeBatch.delete(.indexes, IndexKey.spentKey(outpoint))
+        writeBatch.delete(.indexes, key: { IndexKey.writeSpentKey(outpoint, to: &$0) })
     }
 
     /// Records block `hash` under its logical timestamp (both directions).

@@ -49,9 +49,13 @@ enum IndexKey {
 
     static func transactionKey(_ txid: Hash256) -> [UInt8] {
         var w = ByteWriter(capacity: 33)
+        writeTransactionKey(txid, to: &w)
+        return w.bytes
+    }
+
+    static func writeTransactionKey(_ txid: Hash256, to w: inout ByteWriter) {
         w.writeUInt8(transaction)
         w.writeHash(txid)
-        return w.bytes
     }
 
     /// The prefix of every delta of `address`, or of those at or above `height`.
@@ -63,8 +67,7 @@ enum IndexKey {
         return w.bytes
     }
 
-    static func addressDeltaKey(_ d: AddressDelta) -> [UInt8] {
-        var w = ByteWriter(capacity: 67)
+    static func writeAddressDeltaKey(_ d: AddressDelta, to w: inout ByteWriter) {
         w.writeUInt8(addressDelta)
         writeAddress(d.address, to: &w)
         w.writeBE(UInt32(d.height))
@@ -72,7 +75,6 @@ enum IndexKey {
         w.writeHash(d.txid)
         w.writeLE(d.index)
         w.writeUInt8(d.spending ? 1 : 0)
-        return w.bytes
     }
 
     static func addressUnspentPrefix(_ address: Address) -> [UInt8] {
@@ -82,21 +84,23 @@ enum IndexKey {
         return w.bytes
     }
 
-    static func addressUnspentKey(_ address: Address, _ outpoint: OutPoint) -> [UInt8] {
-        var w = ByteWriter(capacity: 58)
+    static func writeAddressUnspentKey(_ address: Address, _ outpoint: OutPoint, to w: inout ByteWriter) {
         w.writeUInt8(addressUnspent)
         writeAddress(address, to: &w)
         w.writeHash(outpoint.hash)
         w.writeLE(outpoint.index)
-        return w.bytes
     }
 
     static func spentKey(_ outpoint: OutPoint) -> [UInt8] {
         var w = ByteWriter(capacity: 37)
+        writeSpentKey(outpoint, to: &w)
+        return w.bytes
+    }
+
+    static func writeSpentKey(_ outpoint: OutPoint, to w: inout ByteWriter) {
         w.writeUInt8(spent)
         w.writeHash(outpoint.hash)
         w.writeLE(outpoint.index)
-        return w.bytes
     }
 
     static func timestampKey(_ logical: UInt32, _ hash: Hash256) -> [UInt8] {

@@ -24,8 +24,7 @@ public struct SpentInfo: Hashable, Sendable {
         self.address = address
     }
 
-    func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 69)
+    func encode(to w: inout ByteWriter) {
         w.writeHash(txid)
         w.writeLE(inputIndex)
         w.writeLE(UInt32(clamping: height))
@@ -34,9 +33,8 @@ public struct SpentInfo: Hashable, Sendable {
             IndexKey.writeAddress(address, to: &w)
         } else {
             w.writeUInt8(0)
-            w.writeBytes([UInt8](repeating: 0, count: 20))
+            for _ in 0..<20 { w.writeUInt8(0) }
         }
-        return w.bytes
     }
 
     init(decoding bytes: [UInt8]) throws(DecodingError) {

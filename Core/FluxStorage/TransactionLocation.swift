@@ -14,11 +14,9 @@ public struct TransactionLocation: Hashable, Sendable {
         self.position = position
     }
 
-    func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 36)
+    func encode(to w: inout ByteWriter) {
         w.writeHash(blockHash)
         w.writeLE(UInt32(position))
-        return w.bytes
     }
 
     init(decoding bytes: [UInt8]) throws(DecodingError) {
