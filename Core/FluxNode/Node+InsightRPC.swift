@@ -145,9 +145,10 @@ extension Node {
             guard let txid = Hash256(displayHex: text) else {
                 throw RPCError(code: -8, message: "txid must be hexadecimal string (not '\(text)')")
             }
-            guard let n = request["index"]?.intValue, let index = UInt32(exactly: n) else {
-                throw RPCError(code: -5, message: "Unable to get spent info")
-            }
+            // UniValue's get_int: a fraction or a value beyond 32 bits is "JSON integer out of range"; a negative
+            // index names no output.
+            let n = try Self.jsonInt(request["index"] ?? .null)
+            guard let index = UInt32(exactly: n) else { throw RPCError(code: -5, message: "Unable to get spent info") }
             guard let info = self.spentInfo(OutPoint(hash: txid, index: index)) else {
                 throw RPCError(code: -5, message: "Unable to get spent info")
             }

@@ -153,6 +153,10 @@ import Testing
                     ?? (0, "") == (-5, "Invalid txid, must be a string"))
             #expect(await Self.failure { try await rpc.call("getspentinfo", params: [.object([("txid", txid), ("index", "0")])]) }
                     ?? (0, "") == (-5, "Invalid index, must be an integer"))
+            #expect(await Self.failure { try await rpc.call("getspentinfo", params: [.object([("txid", txid), ("index", .double(1.5))])]) }
+                    ?? (0, "") == (-1, "JSON integer out of range"))
+            #expect(await Self.failure { try await rpc.call("getspentinfo", params: [.object([("txid", txid), ("index", -1)])]) }
+                    ?? (0, "") == (-5, "Unable to get spent info"))
             #expect(await Self.failure { try await rpc.call("getblockdeltas", params: [.string(String(repeating: "ab", count: 32))]) }
                     ?? (0, "") == (-5, "Block not found"))
         }
