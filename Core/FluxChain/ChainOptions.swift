@@ -20,8 +20,15 @@ public struct ChainOptions: Sendable {
     /// state that the next start continues from. The node sets it to its shutdown request.
     public var interruptRequested: @Sendable () -> Bool = { false }
 
+    /// The optional indexes to maintain (`-txindex`, `-insightexplorer`, ...), written in each block's batch.
+    /// A database built with another set is refused unless `rebuildIndexes` is set (see `ChainState+Indexes`).
+    public var indexes: ChainIndexes = []
+    /// Set with `-reindex`: a database whose stored index set differs is accepted (the reindex that must follow
+    /// rebuilds every index and records the new set); until then no block is connected.
+    public var rebuildIndexes = false
     /// Default options.
     public init() {}
 }
 
+import FluxStorage
 import Foundation

@@ -166,6 +166,7 @@ extension ChainState {
         pendingPluginWrites = false
         pendingBlocks = 0
         pendingUndo = [:]
+        pendingLogicalTimes = [:]
         cache.trim()
         announce()
     }
@@ -195,6 +196,7 @@ extension ChainState {
         pendingPluginWrites = false
         pendingBlocks = 0
         pendingUndo = [:]
+        pendingLogicalTimes = [:]
         let tipHash: Hash256?
         do { tipHash = try store.tip() } catch { throw .storage(error) }
         guard let t = tipHash.flatMap({ index[$0] }) else { return }

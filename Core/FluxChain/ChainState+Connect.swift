@@ -27,8 +27,9 @@ extension ChainState {
         let block = try loadBlock(entry.hash)
         var overlay = CoinsOverlay(base: cache)
         var undo = BlockUndo(spent: [])
+        var txids: [Hash256] = []
         do {
-            try validate(block, entry: entry, overlay: &overlay, undo: &undo)
+            try validate(block, entry: entry, overlay: &overlay, undo: &undo, txids: &txids)
         } catch {
             statistics.blocksRejected += 1
             throw error
@@ -42,6 +43,7 @@ extension ChainState {
         pending.putUndo(undo, hash: entry.hash)
         pendingUndo[entry.hash] = undo
         pending.putIndex(entry.record)
+        recordIndexes(block, entry: entry, undo: undo, txids: txids)
         apply(writes)
         active.append(entry)
         pendingEvents.append(.connected(block, entry))
@@ -89,6 +91,7 @@ extension ChainState {
             try judge.disconnect(block, height: entry.height, writes: &writes)
         }
         do { try overlay.apply() } catch { throw .storage(error) }
+        eraseIndexes(block, entry: entry, undo: undo)
         apply(writes)
         active.removeLast()
         pendingEvents.append(.disconnected(block, entry))
@@ -109,8 +112,9 @@ extension ChainState {
     }
 
     /// fluxd's `ConnectBlock` checks, recording the UTXO changes in `overlay`.
+    /// `txids` receives each transaction's id, in block order (empty for the genesis block).
     func validate(_ block: Block, entry: BlockIndexEntry, overlay: inout CoinsOverlay,
-                  undo: inout BlockUndo) throws(ChainError) {
+                  undo: inout BlockUndo, txids: inout [Hash256]) throws(ChainError) {
         let height = entry.height
         guard height > 0 else { return }   // the genesis coinbase is never spendable
         do { try BlockRules.checkContextual(block, height: height, params: params) } catch { throw .rejected(error) }
@@ -124,8 +128,10 @@ extension ChainState {
         let protectCoinbase = params.coinbaseMustBeProtected && !params.upgrades.isActive(.flux, at: height)
         func reject(_ code: String, _ message: String) -> ChainError { .rejected(RejectReason(code, message)) }
         do {
+            txids.reserveCapacity(block.transactions.count)
             for (i, tx) in block.transactions.enumerated() {
                 let txid = tx.txid
+                txids.append(txid)
                 sigops += tx.inputs.reduce(0) { $0 + $1.scriptSig.legacySigOpCount(accurate: false) }
                 sigops += tx.outputs.reduce(0) { $0 + $1.scriptPubKey.legacySigOpCount(accurate: false) }
                 var spent: [Coin] = []

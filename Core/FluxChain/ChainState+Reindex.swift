@@ -60,6 +60,8 @@ extension ChainState {
             try store.forEachCoin { outpoint, _ in stale.append(outpoint); return true }
             for o in stale { batch.deleteCoin(o) }
             for namespace in namespaces { try store.clearPluginNamespace(namespace, into: &batch) }
+            // The optional indexes are rebuilt with the blocks, as the options now ask for them.
+            try store.clearIndexes(into: &batch)
         } catch let error as StorageError { throw .storage(error) } catch { throw .storage(StorageError("\(error)")) }
         let genesis = active[0]
         for e in index.values where e !== genesis {
@@ -68,12 +70,14 @@ extension ChainState {
             batch.putIndex(e.record)
         }
         batch.putMeta(Self.reindexMarkerKey, Array(target.bytes))
+        batch.setChainIndexes(options.indexes)
         batch.setTip(genesis.hash)
         do { try store.commit(batch, sync: true) } catch { throw .storage(error) }
         reindexInProgress = true
         cache.discardChanges()
         cache.clear()
         active = [genesis]
+        pendingLogicalTimes = [:]
         lastFailure = [:]
         rebuildCandidates()
     }

@@ -31,6 +31,8 @@ public final class ChainState: @unchecked Sendable {
     var pendingPluginWrites = false
     var pendingBlocks = 0
     var pendingUndo: [Hash256: BlockUndo] = [:]
+    /// Logical timestamps of blocks connected since the last commit (timestamp index), by block hash.
+    var pendingLogicalTimes: [Hash256: UInt32] = [:]
     var judges: [any ConsensusJudge] = []
     var observers: [any ChainObserver] = []
     /// Changes committed or about to be, announced to observers after each commit.
@@ -151,7 +153,10 @@ public final class ChainState: @unchecked Sendable {
         renumberSequences()
         for e in index.values where isCandidate(e) { candidates.insert(e.hash) }
         // A reindex in progress is continued by `continueReindex`, once the judges are attached.
+        // A reindex in progress is continued by `continueReindex`; an index set that differs from the stored one
+        // (allowed only with -reindex, which begins one next) must not get blocks connected before that either.
         reindexInProgress = try reindexTarget != nil
+        if try !checkChainIndexes() { reindexInProgress = true }
         try activateBestChain()
     }
 
@@ -166,6 +171,7 @@ public final class ChainState: @unchecked Sendable {
         active = [e]
         var batch = ChainBatch()
         batch.putMeta("network", Array(params.network.networkId.utf8))
+        batch.setChainIndexes(options.indexes)
         batch.putBlock(genesis, hash: e.hash)
         batch.putIndex(e.record)
         batch.setTip(e.hash)

@@ -22,7 +22,7 @@ public enum BlockJSON {
     /// relative to. Without chain context, `confirmations`, `height`, `chainwork` and `nextblockhash` are left
     /// out (fluxd always has them).
     public static func object(_ block: Block, verbosity: Int, prefixes: Base58Prefixes, powLimitBits: UInt32,
-                              context: Context = Context()) -> [(String, JSONValue)] {
+                              context: Context = Context(), spent: SpentLookup? = nil) -> [(String, JSONValue)] {
         let h = block.header
         var r: [(String, JSONValue)] = [("hash", .string(block.hash.description))]
         if let c = context.confirmations { r.append(("confirmations", .int(c))) }
@@ -32,7 +32,7 @@ public enum BlockJSON {
         r.append(("merkleroot", .string(h.merkleRoot.description)))
         r.append(("finalsaplingroot", .string(h.finalSaplingRoot.description)))
         r.append(("tx", .array(block.transactions.map { tx in
-            verbosity >= 2 ? .object(TransactionJSON.object(tx, prefixes: prefixes)) : .string(tx.txid.description)
+            verbosity >= 2 ? .object(TransactionJSON.object(tx, prefixes: prefixes, spent: spent)) : .string(tx.txid.description)
         })))
         r.append(("time", .int(h.time)))
         r.append(contentsOf: proofFields(h))

@@ -5,8 +5,11 @@ import FluxPrimitives
 /// also the shape of each transaction in `getblock` at verbosity 2.
 public enum TransactionJSON {
     /// The JSON object for `tx`; addresses are encoded with `prefixes`. Chain context (block hash, height,
-    /// confirmations) is appended by callers that have it.
-    public static func object(_ tx: Transaction, prefixes: Base58Prefixes) -> [(String, JSONValue)] {
+    /// confirmations) is appended by callers that have it. With `spent` (a node keeping the spent index), inputs
+    /// gain `value`, `valueSat` and `address` and spent outputs `spentTxId`, `spentIndex`, `spentHeight`, where
+    /// and as fluxd's `TxToJSON` adds them.
+    public static func object(_ tx: Transaction, prefixes: Base58Prefixes,
+                              spent: SpentLookup? = nil) -> [(String, JSONValue)] {
         var e: [(String, JSONValue)] = [("txid", .string(tx.txid.description)), ("version", .int(tx.version))]
         if let body = tx.fluxNode {
             appendFluxNode(body, to: &e)
@@ -30,18 +33,30 @@ public enum TransactionJSON {
                     ("asm", .string(ScriptDescription.asm(input.scriptSig, decodeSignatures: true))),
                     ("hex", .string(Hex.encode(input.scriptSig.bytes))),
                 ])))
+                if let info = spent?.input(input.prevout) {
+                    o.append(("value", amount(info.value)))
+                    o.append(("valueSat", .int(info.value.units)))
+                    if let address = info.address { o.append(("address", .string(address))) }
+                }
             }
             o.append(("sequence", .int(input.sequence)))
             return .object(o)
         })))
+        let txid = spent == nil ? nil : tx.txid
         e.append(("vout", .array(tx.outputs.enumerated().map { n, output in
-            .object([
+            var o: [(String, JSONValue)] = [
                 ("value", amount(output.value)),
                 ("valueZat", .int(output.value.units)),
                 ("valueSat", .int(output.value.units)),
                 ("n", .int(n)),
                 ("scriptPubKey", .object(scriptPubKey(output.scriptPubKey, prefixes: prefixes))),
-            ])
+            ]
+            if let txid, let spender = spent?.output(OutPoint(hash: txid, index: UInt32(n))) {
+                o.append(("spentTxId", .string(spender.txid.description)))
+                o.append(("spentIndex", .int(Int(spender.inputIndex))))
+                o.append(("spentHeight", .int(spender.height)))
+            }
+            return .object(o)
         })))
         let groth = tx.overwintered && tx.version >= 4
         e.append(("vjoinsplit", .array(tx.joinSplits.map { joinSplit($0, groth: groth) })))

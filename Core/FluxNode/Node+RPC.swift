@@ -20,6 +20,7 @@ extension Node {
         registerUtilityMethods()
         registerShieldedWalletMethods()
         registerFeeAndMiningMethods()
+        registerInsightMethods()
         registerControlMethods()
     }
 
@@ -98,7 +99,8 @@ extension Node {
             guard let block else { throw RPCError(code: -1, message: "Block not available (header only)") }
             if verbosity == 0 { return .string(Hex.encode(block.serialized)) }
             return .object(BlockJSON.object(block, verbosity: verbosity, prefixes: self.params.base58Prefixes,
-                                            powLimitBits: self.params.powLimit.compact, context: self.context(entry)))
+                                            powLimitBits: self.params.powLimit.compact, context: self.context(entry),
+                                            spent: verbosity >= 2 ? self.spentLookup : nil))
         }
         method("getblockheader", "Blockchain", "getblockheader \"hash\" ( verbose )\nThe header as an object, or hex when verbose is false.") { p throws(RPCError) in
             try p.check(max: 2, min: 1)

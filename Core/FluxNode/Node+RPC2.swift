@@ -112,7 +112,7 @@ extension Node {
             tx.lockTime = lockTime
             return .string(Hex.encode(tx.serialized))
         }
-        method("getrawtransaction", "Rawtransactions", "getrawtransaction \"txid\" ( verbose \"blockhash\" )\nA transaction from the mempool, a given block, or (without -txindex) one with unspent outputs.") { p throws(RPCError) in
+        method("getrawtransaction", "Rawtransactions", "getrawtransaction \"txid\" ( verbose \"blockhash\" )\nA transaction from the mempool, a given block, the transaction index (-txindex: any confirmed transaction), or without it one with unspent outputs. With the spent index (-insightexplorer) verbose inputs show value, valueSat and address, and spent outputs spentTxId, spentIndex and spentHeight.") { p throws(RPCError) in
             try p.check(max: 3, min: 1)
             let txid = try p.hash(0)
             let verbose = try p.int(1, default: 0) != 0
@@ -125,13 +125,14 @@ extension Node {
                     found = (tx, entry)
                 }
             }
+            if found == nil { found = try self.indexedTransaction(txid) }
             if found == nil { found = self.findConfirmedTransaction(txid) }
             guard let (tx, entry) = found else {
                 throw RPCError(code: -5, message: "No information available about transaction")
             }
             if !verbose { return .string(Hex.encode(tx.serialized)) }
             var o: [(String, JSONValue)] = [("hex", .string(Hex.encode(tx.serialized)))]
-            o += TransactionJSON.object(tx, prefixes: self.params.base58Prefixes)
+            o += TransactionJSON.object(tx, prefixes: self.params.base58Prefixes, spent: self.spentLookup)
             if let entry {
                 o += [("blockhash", .string(entry.hash.description)), ("height", .int(entry.height)),
                       ("confirmations", .int(self.chain.height - entry.height + 1)),
@@ -184,6 +185,20 @@ extension Node {
             }
         }
         wallet.recordPending(tx)
+    }
+
+    /// With `-txindex`: any transaction of the active chain, through the transaction index (nil when it is not
+    /// indexed, or the index is off).
+    func indexedTransaction(_ txid: Hash256) throws(RPCError) -> (Transaction, BlockIndexEntry?)? {
+        guard chain.indexes.contains(.transactions) else { return nil }
+        let location: TransactionLocation?
+        do { location = try chain.store.transactionLocation(txid) } catch { throw Self.rpcError(.storage(error)) }
+        guard let location, let entry = chain.entry(location.blockHash) else { return nil }
+        let block: Block?
+        do throws(ChainError) { block = try chain.block(location.blockHash) } catch { throw Self.rpcError(error) }
+        guard let block, location.position < block.transactions.count else { return nil }
+        let tx = block.transactions[location.position]
+        return tx.txid == txid ? (tx, entry) : nil
     }
 
     /// Without a transaction index: a transaction with an unspent output is found through the UTXO set.

@@ -86,6 +86,8 @@ public final class Node: @unchecked Sendable {
         if let depth = configuration.options.int("maxreorgdepth") { chainOptions.maxReorgDepth = depth }
         if let threads = configuration.options.int("par") { chainOptions.scriptThreads = threads }
         chainOptions.interruptRequested = { shutdown.isTriggered }
+        chainOptions.indexes = configuration.indexes
+        chainOptions.rebuildIndexes = configuration.options.flag("reindex")
         chain = try ChainState(params: configuration.params,
                                path: configuration.dataDirectory.appendingPathComponent("chain").path,
                                options: chainOptions)

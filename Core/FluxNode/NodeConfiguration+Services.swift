@@ -7,6 +7,19 @@ import FluxZMQ
 import Foundation
 
 extension NodeConfiguration {
+    /// The optional indexes the options ask for: `-txindex`; `-insightexplorer` turns on the address, spent and
+    /// timestamp indexes together (fluxd), and `-addressindex`, `-spentindex`, `-timestampindex` each turn on
+    /// their own.
+    public var indexes: ChainIndexes {
+        var set = ChainIndexes()
+        if options.flag("txindex") { set.insert(.transactions) }
+        if options.flag("insightexplorer") { set.formUnion(.insight) }
+        if options.flag("addressindex") { set.insert(.addresses) }
+        if options.flag("spentindex") { set.insert(.spent) }
+        if options.flag("timestampindex") { set.insert(.timestamps) }
+        return set
+    }
+
     /// P2P settings from fluxd's options: `-port`, `-listen`, `-connect`, `-addnode`, `-maxconnections`,
     /// `-bind` (HOST or HOST:PORT), `-peertimeout`, `-maxsendbuffer` (kilobytes of 1,000 bytes, as fluxd) and
     /// `-timeout` (milliseconds).

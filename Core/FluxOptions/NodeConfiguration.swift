@@ -53,8 +53,13 @@ public struct NodeConfiguration: Sendable {
         if !options.flag("experimentalfeatures") {
             for (name, feature) in NodeConfiguration.experimentalOptions where options.string(name) != nil || !options.all(name).isEmpty {
                 throw OptionError(option: name, source: options.source(name) ?? "command line",
-                                  problem: "\(feature) requires -experimentalfeatures")
+                                  problem: "\(feature) requires -experimentalfeatures.")
             }
+        }
+        // fluxd's rule: -insightexplorer, when on, needs -txindex.
+        if options.flag("insightexplorer") && !options.flag("txindex") {
+            throw OptionError(option: "insightexplorer", source: options.source("insightexplorer") ?? "command line",
+                              problem: "-insightexplorer requires -txindex.")
         }
         for name in ["rpcservertimeout", "rpcmaxconnections"] where options.int(name) == 0 {
             throw OptionError(option: name, source: options.source(name) ?? "command line", problem: "must be at least 1")

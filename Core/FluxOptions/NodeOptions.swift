@@ -32,6 +32,8 @@ public struct NodeOptions: Sendable {
         "server": .flag, "daemon": .flag, "logtimestamps": .flag, "experimentalfeatures": .flag,
         // Wallet: fluxd's lock of fluxnode.conf collaterals (default on) and backupwallet's folder.
         "znconflock": .flag, "exportdir": .path,
+        // The optional indexes (fluxd's -txindex and -insightexplorer; each insight index also on its own).
+        "txindex": .flag, "insightexplorer": .flag, "addressindex": .flag, "spentindex": .flag, "timestampindex": .flag,
     ]
 
     /// How an option's value is read.

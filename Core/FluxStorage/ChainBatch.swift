@@ -6,7 +6,7 @@ import FluxPrimitives
 /// A plain value over `WriteBatch`; records are encoded as they are added. Later operations on the same key win.
 public struct ChainBatch: Sendable {
     /// The underlying operations.
-    public private(set) var writeBatch = WriteBatch()
+    public internal(set) var writeBatch = WriteBatch()
 
     /// An empty batch.
     public init() {}

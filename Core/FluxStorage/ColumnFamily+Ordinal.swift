@@ -8,6 +8,7 @@ extension ColumnFamily {
         case .undo: 3
         case .utxo: 4
         case .plugins: 5
+        case .indexes: 6
         }
     }
 }

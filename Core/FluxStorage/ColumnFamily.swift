@@ -6,6 +6,8 @@
 /// - `utxo`: txid (32 bytes, internal order) ‖ output index (big-endian UInt32), so a transaction's outputs are
 ///   adjacent and in index order.
 /// - `plugins`: UInt8(namespace length) ‖ namespace UTF-8 ‖ the plugin's key.
+/// - `indexes`: one kind byte (fluxd's LevelDB prefixes `t`, `d`, `u`, `p`, `T`, `h`) ‖ the record's key (see
+///   `IndexKey`).
 public enum ColumnFamily: String, CaseIterable, Sendable {
     /// Small named values: storage format version, best-chain tip.
     case meta
@@ -19,4 +21,7 @@ public enum ColumnFamily: String, CaseIterable, Sendable {
     case utxo
     /// Plugin key/value data, separated by namespace.
     case plugins
+    /// The optional indexes (`-txindex`, `-insightexplorer`): transaction locations, address deltas and unspent
+    /// outputs, spent outputs, block timestamps. Written in the block's own batch.
+    case indexes
 }

@@ -140,7 +140,7 @@ func makeConnectWorkload(blocks timedBlockCount: Int) -> ConnectWorkload {
 // MARK: Chain runs
 
 /// How the timed blocks reach `ChainState`.
-private enum ConnectMode: CustomStringConvertible {
+enum ConnectMode: CustomStringConvertible {
     /// `acceptBlock` of each block in chain order, as a synced node receives new blocks and `-loadblock` imports.
     case inOrder
     /// Headers first (untimed), then the bodies newest first; the last body (the first block) lets one
@@ -155,12 +155,14 @@ private enum ConnectMode: CustomStringConvertible {
     }
 }
 
-private struct ConnectConfiguration {
+struct ConnectConfiguration {
     var mode: ConnectMode
     var syncWrites: Bool
     var blocksPerCommit: Int
     /// 0 = `ChainOptions` default (the core count).
     var scriptThreads: Int
+    /// Optional indexes kept while connecting (the base chain must have been built with the same set).
+    var indexes: ChainIndexes = []
 }
 
 /// A new temporary folder path (not created).
@@ -174,11 +176,14 @@ private func storageOptions(sync: Bool) -> DatabaseOptions {
     return o
 }
 
-/// A chain folder holding the connected base blocks, copied for every timed run.
-private func makeBaseChain(_ w: ConnectWorkload) -> URL {
+/// A chain folder holding the connected base blocks (with `indexes` kept), copied for every timed run.
+func makeBaseChain(_ w: ConnectWorkload, indexes: ChainIndexes = []) -> URL {
     let folder = connectScratchFolder()
     do {
-        let chain = try ChainState(params: w.params, path: folder.path, storage: storageOptions(sync: false))
+        var options = ChainOptions()
+        options.indexes = indexes
+        let chain = try ChainState(params: w.params, path: folder.path, options: options,
+                                   storage: storageOptions(sync: false))
         for b in w.base {
             guard try chain.acceptBlock(b) == .connected else { fatalError("connect benchmark: base block not connected") }
         }
@@ -190,7 +195,7 @@ private func makeBaseChain(_ w: ConnectWorkload) -> URL {
 }
 
 /// Seconds to connect the timed blocks under `c`, on a fresh copy of the base chain.
-private func timeConnect(_ w: ConnectWorkload, base: URL, _ c: ConnectConfiguration) -> Double {
+func timeConnect(_ w: ConnectWorkload, base: URL, _ c: ConnectConfiguration) -> Double {
     let folder = connectScratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     do {
@@ -201,6 +206,7 @@ private func timeConnect(_ w: ConnectWorkload, base: URL, _ c: ConnectConfigurat
     var options = ChainOptions()
     options.blocksPerCommit = c.blocksPerCommit
     options.scriptThreads = c.scriptThreads
+    options.indexes = c.indexes
     do {
         let chain = try ChainState(params: w.params, path: folder.path, options: options,
                                    storage: storageOptions(sync: c.syncWrites))

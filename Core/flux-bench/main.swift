@@ -10,7 +10,7 @@ import Darwin
 
 extension BenchmarkGroup {
     /// Every registered group, in the order `flux-bench` runs them. Add new groups here.
-    static let all: [BenchmarkGroup] = [.equihash, .store, .connect, .sync, .plugins, .fluxnodes, .sendbuffer]
+    static let all: [BenchmarkGroup] = [.equihash, .store, .connect, .indexes, .sync, .plugins, .fluxnodes, .sendbuffer]
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -151,8 +151,15 @@ enum Fluxd {
                                      config.operator_key may repeat it, not differ)
           -zelnodeoutpoint=TXID -zelnodeindex=N   the FluxNode's collateral (fluxnodes plugin; as config.collateral)
           -externalip=IP[:PORT]      the address the FluxNode announces in its node record (as config.ip)
-          -reindex                   rebuild the UTXO set and the stateful plugins' state from the stored blocks
-                                     (an unfinished reindex resumes at the next start)
+          -reindex                   rebuild the UTXO set, the indexes and the stateful plugins' state from the
+                                     stored blocks (an unfinished reindex resumes at the next start)
+          -txindex                   keep a full transaction index, for getrawtransaction of spent transactions
+                                     (default 0; changing it needs -reindex)
+          -insightexplorer           keep the address, spent and timestamp indexes and answer fluxd's insight
+                                     RPCs (getaddresstxids, getaddressdeltas, getaddressbalance, getaddressutxos,
+                                     getaddressmempool, getspentinfo, getblockdeltas, getblockhashes); requires
+                                     -txindex and -experimentalfeatures (changing it needs -reindex)
+          -addressindex -spentindex -timestampindex   one of those indexes alone (changing them needs -reindex)
           -debug[=CATEGORY]          log at debug level (FLUX_LOG_LEVEL=trace|debug|info|... overrides)
           -loadblock=FILE            import blocks from a file (magic, size, block; repeated)
           -dbbatchblocks=N           commit every N connected blocks (default 1; a block stateful plugins

@@ -51,13 +51,19 @@ import FluxStorage
     }
 
     /// Opens the chain left by a killed process and checks it against a rebuild from its own stored blocks.
-    static func checkConsistency(dataDir: URL) throws -> (tip: Hash256, height: Int) {
+    /// With `indexes`, the optional indexes must also equal the rebuilt ones (timestamp records of blocks off the
+    /// active chain aside: fluxd keeps those when a block is disconnected).
+    static func checkConsistency(dataDir: URL, indexes: ChainIndexes = []) throws -> (tip: Hash256, height: Int) {
         let chainPath = dataDir.appendingPathComponent("regtest/chain")
         let copy = dataDir.deletingLastPathComponent().appendingPathComponent("copy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: copy) }
+        var options = ChainOptions()
+        options.indexes = indexes
         let observed: (Hash256, Int, Hash256, Int)
+        var observedIndexes: [[UInt8]] = []
         do {
-            let chain = try ChainState(params: .regtest, path: chainPath.path)
+            let chain = try ChainState(params: .regtest, path: chainPath.path, options: options)
+            observedIndexes = try ChainIndexTests.activeRecords(chain)
             let digest = try chain.utxoSetDigest()
             for entry in chain.allEntries where entry.status.contains(.haveData) {
                 #expect(try chain.block(entry.hash) != nil, "block \(entry.hash) is indexed as stored but missing")
@@ -65,9 +71,14 @@ import FluxStorage
             observed = (chain.tip.hash, chain.height, digest.hash, digest.count)
         }
         try FileManager.default.copyItem(at: chainPath, to: copy)
-        let rebuilt = try ChainState(params: .regtest, path: copy.path)
+        let rebuilt = try ChainState(params: .regtest, path: copy.path, options: options)
         try rebuilt.reindex()
         let digest = try rebuilt.utxoSetDigest()
+        if !indexes.isEmpty {
+            #expect(!observedIndexes.isEmpty || rebuilt.height == 0)
+            #expect(try ChainIndexTests.activeRecords(rebuilt) == observedIndexes,
+                    "indexes after a kill differ from the ones rebuilt from stored blocks")
+        }
         #expect(rebuilt.tip.hash == observed.0)
         #expect(digest.hash == observed.2, "UTXO set after a kill differs from the one rebuilt from stored blocks")
         #expect(digest.count == observed.3)
@@ -76,6 +87,11 @@ import FluxStorage
 
     @Test func survivesRepeatedKillsDuringImport() throws {
         try runKills(withPlugin: false)
+    }
+
+    /// The same kills with every optional index on: they stay equal to a rebuild from the stored blocks.
+    @Test func indexesSurviveRepeatedKillsDuringImport() throws {
+        try runKills(withPlugin: false, indexes: [.transactions, .addresses, .spent, .timestamps])
     }
 
     /// The same with the stateful example plugin `chainstats` loaded: its key-value records commit in the block's
@@ -115,7 +131,7 @@ import FluxStorage
         if exact { #expect(cursor.height == tipHeight) }
     }
 
-    func runKills(withPlugin: Bool) throws {
+    func runKills(withPlugin: Bool, indexes: ChainIndexes = []) throws {
         let root = URL(fileURLWithPath: ChainBuilder.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: root) }
         let dataDir = root.appendingPathComponent("node")
@@ -134,7 +150,8 @@ import FluxStorage
         let library = Self.fluxd.deletingLastPathComponent().appendingPathComponent("libFluxPluginChainStats.so").path
         try (withPlugin ? "[plugins.chainstats]\npath = \"\(library)\"\nrequired = true\n" : "")
             .write(to: plugins, atomically: true, encoding: .utf8)
-        let killer = try ImportKiller(fluxd: Self.fluxd, arguments: ["-regtest", "-plugins=\(plugins.path)"], files: files,
+        let indexArguments = indexes.isEmpty ? [] : ["-txindex=1", "-insightexplorer=1", "-experimentalfeatures=1"]
+        let killer = try ImportKiller(fluxd: Self.fluxd, arguments: ["-regtest", "-plugins=\(plugins.path)"] + indexArguments, files: files,
                                       log: root.appendingPathComponent("fluxd.log"),
                                       calibrationFolder: root.appendingPathComponent("calibration"))
         var generator = SystemRandomNumberGenerator()
@@ -149,13 +166,13 @@ import FluxStorage
                 continue
             }
             if withPlugin { try Self.checkPluginState(dataDir: dataDir, exact: false) }
-            heights.append(try Self.checkConsistency(dataDir: dataDir).height)
+            heights.append(try Self.checkConsistency(dataDir: dataDir, indexes: indexes).height)
         }
         // A last run to completion ends on the heavier branch with nothing lost.
         let process = try killer.launch(rounds, dataDir: dataDir)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let final = try Self.checkConsistency(dataDir: dataDir)
+        let final = try Self.checkConsistency(dataDir: dataDir, indexes: indexes)
         #expect(final.tip == finalTip)
         if withPlugin { try Self.checkPluginState(dataDir: dataDir, exact: true) }
         print("crash-safety\(withPlugin ? " (with plugin chainstats)" : ""): survived \(kills) SIGKILLs during import (heights after each restart: \(heights)); final tip at height \(final.height); file import times \(killer.fileSeconds.map { String(format: "%.3f", $0) })")
