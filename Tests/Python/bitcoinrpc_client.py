@@ -66,6 +66,15 @@ def main() -> int:
     assert unspent[0]["amount"] == amount and isinstance(unspent[0]["amount"], Decimal), f"listunspent: {unspent!r}"
     assert unspent[0]["confirmations"] == 1
     assert rpc.validateaddress(address)["isvalid"] is True
+    # The wallet calls bitcoind clients lean on: Decimal amounts, the confirmed payment in the history.
+    wallet_tx = rpc.gettransaction(txid)
+    assert wallet_tx["txid"] == txid and wallet_tx["confirmations"] == 1, f"gettransaction: {wallet_tx!r}"
+    assert isinstance(wallet_tx["amount"], Decimal) and isinstance(wallet_tx["fee"], Decimal), f"gettransaction: {wallet_tx!r}"
+    assert rpc.getreceivedbyaddress(address) == amount, "getreceivedbyaddress"
+    history = rpc.listtransactions("*", 50)
+    assert any(t["txid"] == txid and t["category"] == "receive" and t["amount"] == amount for t in history), \
+        f"listtransactions: {history[-4:]!r}"
+    assert rpc.getwalletinfo()["txcount"] >= 1
 
     batch = rpc.batch_([["getblockcount"], ["getbestblockhash"], ["getblockhash", start + 1]])
     assert batch == [start + 102, mined[0], hashes[0]], f"batch: {batch!r}"
