@@ -7,46 +7,9 @@ import FluxRPC
 import FluxStorage
 import Foundation
 
+/// fluxd's "blockchain" calls (`src/rpc/blockchain.cpp`, and the insight calls `getspentinfo`, `getblockdeltas`,
+/// `getblockhashes` that fluxd files under blockchain).
 extension Node {
-    /// Registers every built-in RPC method.
-    func registerMethods() {
-        registerBlockchainMethods()
-        registerRawTransactionMethods()
-        registerMiningMethods()
-        registerNetworkMethods()
-        registerWalletMethods()
-        registerWalletHistoryMethods()
-        registerWalletImportMethods()
-        registerUtilityMethods()
-        registerShieldedWalletMethods()
-        registerFeeAndMiningMethods()
-        registerInsightMethods()
-        registerControlMethods()
-    }
-
-    /// Registers `name` with a synchronous body run under bitcoind-style error mapping.
-    func method(_ name: String, _ category: String, _ help: String,
-                _ body: @escaping @Sendable (RPCParams) throws(RPCError) -> JSONValue) {
-        registry.register(name, category: category, help: help) { request throws(RPCError) in
-            try body(RPCParams(request))
-        }
-    }
-
-    /// An RPC error from a chain error.
-    static func rpcError(_ error: ChainError) -> RPCError {
-        switch error {
-        case let .rejected(r): RPCError(code: -25, message: "\(r.code): \(r.message)")
-        case let .storage(e): RPCError(code: -20, message: "database error: \(e)")
-        case let .verdictUnavailable(m): RPCError(code: -1, message: m)
-        }
-    }
-
-    var difficulty: Double {
-        BlockJSON.difficulty(bits: chain.tip.header.bits, powLimitBits: params.powLimit.compact)
-    }
-
-    // MARK: Blockchain
-
     func registerBlockchainMethods() {
         method("getblockcount", "Blockchain", "getblockcount\nReturns the number of blocks in the best valid chain.") { p throws(RPCError) in
             try p.check(max: 0)
@@ -147,18 +110,6 @@ extension Node {
             // As fluxd: 0 or a negative count checks the whole chain.
             return .bool(self.verifyChain(depth: depth <= 0 ? self.chain.height : depth))
         }
-        method("invalidateblock", "Blockchain", "invalidateblock \"hash\"\nMarks a block and its descendants invalid.") { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            let hash = try p.hash(0)
-            do throws(ChainError) { try self.chain.invalidateBlock(hash) } catch { throw Self.rpcError(error) }
-            return .null
-        }
-        method("reconsiderblock", "Blockchain", "reconsiderblock \"hash\"\nRemoves invalidity marks set by invalidateblock.") { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            let hash = try p.hash(0)
-            do throws(ChainError) { try self.chain.reconsiderBlock(hash) } catch { throw Self.rpcError(error) }
-            return .null
-        }
         method("getrawmempool", "Blockchain", "getrawmempool ( verbose )\nTransaction ids in the memory pool.") { p throws(RPCError) in
             try p.check(max: 1)
             let entries = self.mempool.entries
@@ -178,6 +129,81 @@ extension Node {
             try p.check(max: 0)
             return .object([("size", .int(self.mempool.count)), ("bytes", .int(self.mempool.totalBytes)),
                             ("usage", .int(self.mempool.usage))])
+        }
+        insightMethod("getspentinfo", "Blockchain", needs: .spent, """
+            getspentinfo {"txid": "txidhex", "index": n}
+            The input that spent the output: {txid, index, height} (height -1 for a mempool spender).
+            """) { p throws(RPCError) in
+            guard p.count == 1, case .object? = p.optional(0), let request = p.optional(0) else {
+                throw RPCError(code: -1, message: "getspentinfo {\"txid\": \"txidhex\", \"index\": n}")
+            }
+            guard case let .string(text)? = request["txid"] else {
+                throw RPCError(code: -5, message: "Invalid txid, must be a string")
+            }
+            guard case .number? = request["index"] else {
+                throw RPCError(code: -5, message: "Invalid index, must be an integer")
+            }
+            guard let txid = Hash256(displayHex: text) else {
+                throw RPCError(code: -8, message: "txid must be hexadecimal string (not '\(text)')")
+            }
+            // UniValue's get_int: a fraction or a value beyond 32 bits is "JSON integer out of range"; a negative
+            // index names no output.
+            let n = try Self.jsonInt(request["index"] ?? .null)
+            guard let index = UInt32(exactly: n) else { throw RPCError(code: -5, message: "Unable to get spent info") }
+            guard let info = self.spentInfo(OutPoint(hash: txid, index: index)) else {
+                throw RPCError(code: -5, message: "Unable to get spent info")
+            }
+            return .object([("txid", .string(info.txid.description)), ("index", .int(info.inputIndex)),
+                            ("height", .int(info.height))])
+        }
+        insightMethod("getblockdeltas", "Blockchain", needs: .spent, """
+            getblockdeltas "blockhash"
+            An active-chain block with every transaction's input and output deltas: hash, confirmations, size,
+            height, version, merkleroot, deltas [{txid, index, inputs [{address, satoshis, index, prevtxid,
+            prevout}], outputs [{address, satoshis, index}]}], time, mediantime, nonce, bits, difficulty,
+            chainwork, previousblockhash, nextblockhash.
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let text = try p.string(0)
+            guard let hash = Hash256(displayHex: text), let entry = self.chain.entry(hash) else {
+                throw RPCError(code: -5, message: "Block not found")
+            }
+            let block: Block?
+            do throws(ChainError) { block = try self.chain.block(hash) } catch { throw Self.rpcError(error) }
+            guard let block else { throw RPCError(code: -32603, message: "Can't read block from disk") }
+            return try self.blockDeltas(block, entry: entry)
+        }
+        insightMethod("getblockhashes", "Blockchain", needs: .timestamps, """
+            getblockhashes high low ( {"noOrphans": true|false, "logicalTimes": true|false} )
+            Hashes of the blocks with a logical timestamp in [low, high), by timestamp; orphaned blocks too unless
+            noOrphans; with logicalTimes [{blockhash, logicalts}].
+            """) { p throws(RPCError) in
+            guard p.count >= 2 else {
+                throw RPCError(code: -1, message: "getblockhashes high low ( {\"noOrphans\": true|false, \"logicalTimes\": true|false} )")
+            }
+            let high = UInt32(truncatingIfNeeded: try p.int(0))
+            let low = UInt32(truncatingIfNeeded: try p.int(1))
+            var activeOnly = false
+            var logical = false
+            if p.count > 2 {
+                guard case .object = p.values[2] else {
+                    throw RPCError(code: -1, message: "JSON value is not an object as expected")
+                }
+                activeOnly = try Self.optionalBool(p.values[2]["noOrphans"])
+                logical = try Self.optionalBool(p.values[2]["logicalTimes"])
+            }
+            let found: [(hash: Hash256, logical: UInt32)]
+            do { found = try self.chain.store.blockHashes(timestampsFrom: low, below: high) } catch {
+                throw RPCError(code: -5, message: "No information available for block hashes")
+            }
+            return .array(found.compactMap { item in
+                if activeOnly {
+                    guard let e = self.chain.entry(item.hash), self.chain.isActive(e) else { return nil }
+                }
+                return logical
+                    ? .object([("blockhash", .string(item.hash.description)), ("logicalts", .int(Int(Int32(bitPattern: item.logical))))])
+                    : .string(item.hash.description)
+            })
         }
     }
 
@@ -264,28 +290,87 @@ extension Node {
         return true
     }
 
-    // MARK: Control
+    // MARK: Spent information (mempool first, then the spent index, as fluxd's GetSpentIndex)
 
-    func registerControlMethods() {
-        method("stop", "Control", "stop\nStops the node.") { p throws(RPCError) in
-            try p.check(max: 0)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { self.requestShutdown() }
-            return .string("Flux server stopping")
+    /// Who spent `outpoint`, with the spent output's value and address: a mempool spender (height -1) first,
+    /// then the spent index. Nil when neither knows.
+    func spentInfo(_ outpoint: OutPoint) -> SpentInfo? {
+        if let spender = mempool.spender(of: outpoint), let entry = mempool.entry(spender),
+           let k = entry.transaction.inputs.firstIndex(where: { $0.prevout == outpoint }),
+           let output = spentOutput(outpoint) {
+            return SpentInfo(txid: spender, inputIndex: UInt32(k), height: -1, satoshis: output.value.units,
+                             address: Address(script: output.scriptPubKey))
         }
-        method("uptime", "Control", "uptime\nSeconds since the node started.") { _ throws(RPCError) in
-            .int(Int(Date().timeIntervalSince(self.startedAt)))
+        return try? chain.store.spentInfo(outpoint)
+    }
+
+    /// The output `outpoint` names, from a pooled transaction or the UTXO set.
+    func spentOutput(_ outpoint: OutPoint) -> TxOut? {
+        if let pooled = mempool.entry(outpoint.hash)?.transaction.outputs, Int(outpoint.index) < pooled.count {
+            return pooled[Int(outpoint.index)]
         }
-        method("getinfo", "Control", "getinfo\nA summary of the node's state.") { p throws(RPCError) in
-            try p.check(max: 0)
-            return .object([("version", .int(ProtocolConstants.fluxdClientVersion)),
-                            ("protocolversion", .int(ProtocolConstants.protocolVersion)),
-                            ("balance", TransactionJSON.amount(self.wallet.balance())),
-                            ("blocks", .int(self.chain.height)), ("timeoffset", .int(0)),
-                            ("connections", .int(self.network.connectionCountNow)), ("proxy", .string("")),
-                            ("difficulty", .double(self.difficulty)),
-                            ("testnet", .bool(self.params.network == .testnet)),
-                            ("relayfee", TransactionJSON.amount(self.mempool.policy.minRelayFeePerKB)),
-                            ("errors", .string(""))])
+        return (try? chain.coin(outpoint))?.output
+    }
+
+    // MARK: Block deltas
+
+    /// fluxd's `blockToDeltasJSON`.
+    func blockDeltas(_ block: Block, entry: BlockIndexEntry) throws(RPCError) -> JSONValue {
+        guard chain.isActive(entry) else { throw RPCError(code: -5, message: "Block is an orphan") }
+        let prefixes = params.base58Prefixes
+        var deltas: [JSONValue] = []
+        for (i, tx) in block.transactions.enumerated() {
+            var inputs: [JSONValue] = []
+            if !tx.isCoinbase {
+                for (j, input) in tx.inputs.enumerated() {
+                    guard let info = spentInfo(input.prevout) else {
+                        throw RPCError(code: -32603, message: "Spent information not available")
+                    }
+                    var o: [(String, JSONValue)] = []
+                    if let address = info.address { o.append(("address", .string(address.encoded(prefixes: prefixes)))) }
+                    o += [("satoshis", .int(-info.satoshis)), ("index", .int(j)),
+                          ("prevtxid", .string(input.prevout.hash.description)), ("prevout", .int(input.prevout.index))]
+                    inputs.append(.object(o))
+                }
+            }
+            // fluxd pushes "address" a second time for every output, as "" when the script is neither P2PKH nor
+            // P2SH; a JSON reader keeps that last value, which is what is given here (once).
+            let outputs: [JSONValue] = tx.outputs.enumerated().map { k, output in
+                .object([("address", .string(Address(script: output.scriptPubKey)?.encoded(prefixes: prefixes) ?? "")),
+                         ("satoshis", .int(output.value.units)), ("index", .int(k))])
+            }
+            deltas.append(.object([("txid", .string(tx.txid.description)), ("index", .int(i)),
+                                   ("inputs", .array(inputs)), ("outputs", .array(outputs))]))
         }
+        let h = block.header
+        var r: [(String, JSONValue)] = [
+            ("hash", .string(entry.hash.description)), ("confirmations", .int(chain.height - entry.height + 1)),
+            ("size", .int(block.serialized.count)), ("height", .int(entry.height)), ("version", .int(h.version)),
+            ("merkleroot", .string(h.merkleRoot.description)), ("deltas", .array(deltas)), ("time", .int(h.time)),
+            ("mediantime", .int(Self.medianTimePast(entry))),
+        ]
+        if case let .work(nonce, _) = h.proof {
+            r.append(("nonce", .string(nonce.description)))
+        } else {
+            r.append(("nonce", .string(String(repeating: "0", count: 64))))
+        }
+        r += [("bits", .string(JSONValue.hex8(h.bits))),
+              ("difficulty", .double(BlockJSON.difficulty(bits: h.bits, powLimitBits: params.powLimit.compact))),
+              ("chainwork", .string(entry.chainWork.description))]
+        if let parent = entry.parent { r.append(("previousblockhash", .string(parent.hash.description))) }
+        if let next = chain.entry(at: entry.height + 1) { r.append(("nextblockhash", .string(next.hash.description))) }
+        return .object(r)
+    }
+
+    /// fluxd's `GetMedianTimePast`: the median of the times of the block and up to 10 ancestors.
+    static func medianTimePast(_ entry: BlockIndexEntry) -> Int {
+        var times: [UInt32] = []
+        var walk: BlockIndexEntry? = entry
+        while let e = walk, times.count < 11 {
+            times.append(e.header.time)
+            walk = e.parent
+        }
+        times.sort()
+        return Int(times[times.count / 2])
     }
 }

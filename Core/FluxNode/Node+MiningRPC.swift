@@ -1,19 +1,81 @@
+import FluxChain
 import FluxConsensus
 import FluxJSON
 import FluxMempool
+import FluxMining
 import FluxPrimitives
 import FluxRPC
+import FluxScript
+import FluxStorage
+import Foundation
 
+/// fluxd's "mining" calls (`src/rpc/mining.cpp`): `getmininginfo`, `getnetworksolps`, `getnetworkhashps`,
+/// `getblocksubsidy`, `getblocktemplate`, `submitblock`, `getlocalsolps`, `prioritisetransaction`.
 extension Node {
-    /// fluxd's deprecation schedule for the release whose version this node reports (`fluxdClientVersion`,
-    /// 9.0.6): shut down 104 weeks of blocks after the approximate release height, warn 4 weeks before.
-    /// Mainnet only, as in fluxd.
-    static let deprecationHeight = 2_127_000 + 104 * 7 * 24 * 120
-    static let deprecationWarningBlocks = 28 * 24 * 120
 
-    /// `getdeprecationinfo`, `getlocalsolps`, `prioritisetransaction`, `estimatefee`, `estimatepriority`,
-    /// `z_validateaddress`.
-    func registerFeeAndMiningMethods() {
+    /// Solutions per second over the miner's solving time.
+    var localSolutionsPerSecond: Double {
+        let (solutions, seconds) = localSolutions.withLockedValue { ($0.solutions, $0.seconds) }
+        return seconds > 0 ? Double(solutions) / seconds : 0
+    }
+
+    func registerMiningMethods() {
+        method("getmininginfo", "Mining", "getmininginfo\nMining-related state.") { p throws(RPCError) in
+            try p.check(max: 0)
+            return .object([("blocks", .int(self.chain.height)), ("difficulty", .double(self.difficulty)),
+                            ("errors", .string("")), ("genproclimit", .int(self.configuration.options.int("genproclimit") ?? -1)),
+                            ("localsolps", .double(self.localSolutionsPerSecond)),
+                            ("networksolps", .int(self.chain.networkSolutionsPerSecond(lookup: 120, height: -1))),
+                            ("networkhashps", .int(self.chain.networkSolutionsPerSecond(lookup: 120, height: -1))),
+                            ("pooledtx", .int(self.mempool.count)),
+                            ("testnet", .bool(self.params.network != .mainnet)),
+                            ("chain", .string(self.params.network.networkId)),
+                            ("generate", .bool(self.configuration.options.flag("gen"))),
+                            ("ponminter", .bool(self.params.isProofOfNode(at: self.chain.height + 1)))])
+        }
+        for name in ["getnetworksolps", "getnetworkhashps"] {
+            method(name, "Mining", """
+                \(name) ( blocks height )
+                The network's estimated solutions per second: the chain work of the last blocks (default 120; 0 or less:
+                the difficulty averaging window) before the block at height (default -1: the tip), divided by the span
+                of their times.\(name == "getnetworkhashps" ? " (fluxd's older name of getnetworksolps.)" : "")
+                """) { p throws(RPCError) in
+                try p.check(max: 2)
+                let blocks = try p.int(0, default: 120)
+                let height = try p.int(1, default: -1)
+                return .int(self.chain.networkSolutionsPerSecond(lookup: blocks, height: height))
+            }
+        }
+        method("getblocksubsidy", "Mining", "getblocksubsidy ( height )\nThe block subsidy at height.") { p throws(RPCError) in
+            try p.check(max: 1)
+            let h = try p.int(0, default: self.chain.height + 1)
+            guard h >= 0 else { throw RPCError(code: -8, message: "Block height out of range") }
+            return .object([("miner", TransactionJSON.amount(self.params.blockSubsidy(at: h)))])
+        }
+        method("getblocktemplate", "Mining", "getblocktemplate ( \"jsonrequestobject\" )\nA block template for external miners.") { p throws(RPCError) in
+            try p.check(max: 1)
+            return try self.blockTemplate()
+        }
+        method("submitblock", "Mining", "submitblock \"hexdata\"\nSubmits a solved block; null when accepted, else the reason.") { p throws(RPCError) in
+            try p.check(max: 2, min: 1)
+            let block: Block
+            do { block = try Block(serialized: try p.hex(0)) } catch {
+                throw RPCError(code: -22, message: "Block decode failed: \(error)")
+            }
+            if let e = self.chain.entry(block.hash), e.status.contains(.haveData) {
+                return .string(e.isFailed ? "duplicate-invalid" : "duplicate")
+            }
+            do throws(ChainError) {
+                _ = try self.chain.acceptBlock(block)
+                return .null
+            } catch {
+                switch error {
+                case let .rejected(r): return .string(r.code)
+                case .verdictUnavailable: return .string("inconclusive")
+                case let .storage(e): throw RPCError(code: -20, message: "\(e)")
+                }
+            }
+        }
         method("getlocalsolps", "Mining", """
             getlocalsolps
             Average Equihash solutions per second this node's miner checked since the node started, over the time
@@ -41,75 +103,86 @@ extension Node {
             self.mempool.prioritise(txid, priorityDelta: priority, feeDelta: fee)
             return .bool(true)
         }
-        method("estimatefee", "Util", """
-            estimatefee nblocks
-            The fee per kB (FLUX) that was enough for this node's pooled transactions to be mined within nblocks
-            blocks (1 to \(FeeEstimator.maxBlocks); below 1 counts as 1), or -1.0 when it has not seen enough
-            transactions and blocks to say.
-            """) { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            let blocks = max(try p.int(0), 1)
-            guard let rate = self.mempool.estimateFee(blocks: blocks) else { return .double(-1) }
-            return TransactionJSON.amount(rate)
+    }
+
+    /// Who the coinbase of `getblocktemplate` pays: `-mineraddress`, else one wallet address kept for the node's
+    /// lifetime (a new key per template would grow the wallet with every poll of an external miner).
+    func templatePayee() -> Script {
+        if let text = configuration.options.string("mineraddress"), let a = Address(text, prefixes: params.base58Prefixes) {
+            return a.script
         }
-        method("estimatepriority", "Util", """
-            estimatepriority nblocks
-            The priority a zero-fee transaction needs to be mined within nblocks blocks, or -1.0 when unknown. This
-            node mines by fee rate and relays no transaction below the relay fee (unless prioritised), so no
-            priority ever gets a free transaction mined: the answer is always -1.0, fluxd's "not enough data".
-            """) { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            _ = try p.int(0)
-            return .double(-1)
-        }
-        method("getdeprecationinfo", "Network", """
-            getdeprecationinfo
-            The version, subversion and the block height at which this version deprecates (mainnet only; the
-            node logs a warning 4 weeks of blocks before and shuts down there, as fluxd).
-            """) { p throws(RPCError) in
-            guard p.count == 0, self.params.network == .mainnet else {
-                throw RPCError(code: RPCError.Code.miscError, message: """
-                    getdeprecationinfo
-                    Returns an object containing current version and deprecation block height. Applicable only on mainnet.
-                    """)
-            }
-            return .object([("version", .int(ProtocolConstants.fluxdClientVersion)),
-                            ("subversion", .string(self.network.configuration.userAgent)),
-                            ("deprecationheight", .int(Self.deprecationHeight))])
-        }
-        method("z_validateaddress", "Util", """
-            z_validateaddress "zaddr"
-            Whether zaddr is a shielded (Sprout or Sapling) address of this network, with its parts. ismine is
-            always false: this node holds no shielded keys.
-            """) { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            let text = try p.string(0)
-            let encoding: ShieldedPaymentAddress.Encoding = switch self.params.network {
-            case .mainnet: .mainnet
-            case .testnet: .testnet
-            case .regtest: .regtest
-            }
-            guard let address = ShieldedPaymentAddress(text, encoding: encoding) else {
-                return .object([("isvalid", .bool(false))])
-            }
-            var fields: [(String, JSONValue)] = [("isvalid", .bool(true)), ("address", .string(text))]
-            switch address {
-            case let .sprout(payingKey, transmissionKey):
-                // uint256::GetHex: the bytes in reverse order.
-                fields += [("type", .string("sprout")), ("payingkey", .string(Hex.encode(payingKey.reversed()))),
-                           ("transmissionkey", .string(Hex.encode(transmissionKey.reversed())))]
-            case let .sapling(diversifier, transmissionKey):
-                fields += [("type", .string("sapling")), ("diversifier", .string(Hex.encode(diversifier))),
-                           ("diversifiedtransmissionkey", .string(Hex.encode(transmissionKey.reversed())))]
-            }
-            fields.append(("ismine", .bool(false)))
-            return .object(fields)
+        return templateScript.withLockedValue { cached in
+            if let cached { return cached }
+            let script = (try? wallet.newAddress().script) ?? .payToPubKeyHash([UInt8](repeating: 0, count: 20))
+            cached = script
+            return script
         }
     }
 
-    /// Solutions per second over the miner's solving time.
-    var localSolutionsPerSecond: Double {
-        let (solutions, seconds) = localSolutions.withLockedValue { ($0.solutions, $0.seconds) }
-        return seconds > 0 ? Double(solutions) / seconds : 0
+    func blockTemplate() throws(RPCError) -> JSONValue {
+        let tip = chain.tip
+        let height = tip.height + 1
+        let now = UInt32(Date().timeIntervalSince1970)
+        let mtp = chain.medianTimePast()
+        let time = max(now, mtp + 1)
+        let bits = chain.requiredBitsForNextBlock(time: time)
+        let candidates = mempool.blockCandidates(maxBytes: ConsensusConstants.maxBlockSize - 10_000)
+        let fees = candidates.reduce(Amount.zero) { $0 + $1.fee }
+        let minerScript = templatePayee()
+        let template: Block
+        do {
+            let extra = try pluginCoinbaseOutputs(height: height)
+            template = try FluxMiningTemplate.make(params: params, tip: tip, height: height, time: time, bits: bits,
+                                                   script: minerScript, candidates: candidates, fees: fees,
+                                                   extraOutputs: extra)
+        } catch {
+            throw RPCError(code: -1, message: "cannot build a block template: \(error)")
+        }
+        let coinbase = template.transactions[0]
+        var position: [Hash256: Int] = [:]
+        for (i, c) in candidates.enumerated() { position[c.transaction.txid] = i + 1 }
+        let target = UInt256.fromCompact(bits).value
+        var o: [(String, JSONValue)] = [
+            ("capabilities", .array(["proposal"])), ("version", .int(template.header.version)),
+            ("previousblockhash", .string(tip.hash.description)),
+            ("finalsaplingroothash", .string(template.header.finalSaplingRoot.description)),
+            ("transactions", .array(candidates.map { c in
+                // BIP 22: 1-based positions of earlier template transactions this one spends from.
+                let depends = Set(c.transaction.inputs.compactMap { position[$0.prevout.hash] }).sorted()
+                return .object([("data", .string(Hex.encode(c.transaction.serialized))), ("hash", .string(c.transaction.txid.description)),
+                         ("depends", .array(depends.map { .int($0) })), ("fee", .int(c.fee.units)),
+                         ("sigops", .int(c.transaction.inputs.reduce(0) { $0 + $1.scriptSig.legacySigOpCount(accurate: false) }
+                                         + c.transaction.outputs.reduce(0) { $0 + $1.scriptPubKey.legacySigOpCount(accurate: false) }))])
+            })),
+            ("coinbasetxn", .object([("data", .string(Hex.encode(coinbase.serialized))), ("hash", .string(coinbase.txid.description)),
+                                     ("depends", .array([])), ("fee", .int(-fees.units)), ("required", .bool(true))])),
+            ("longpollid", .string(tip.hash.description + String(mempool.count))),
+            ("target", .string(target.description)), ("mintime", .int(mtp + 1)),
+            ("mutable", .array(["time", "transactions", "prevblock"])), ("noncerange", .string("00000000ffffffff")),
+            ("sigoplimit", .int(ConsensusConstants.maxBlockSigops)), ("sizelimit", .int(ConsensusConstants.maxBlockSize)),
+            ("curtime", .int(time)), ("bits", .string(JSONValue.hex8(bits))), ("height", .int(height)),
+            ("miner_reward", .int(coinbase.outputs[0].value.units)),
+        ]
+        for f in params.fundingOutputs(at: height) {
+            o.append(("flux_creation_address", .string(Address(script: f.script)?.encoded(prefixes: params.base58Prefixes) ?? "")))
+            o.append(("flux_creation_amount", .int(f.amount.units)))
+        }
+        return .object(o)
+    }
+}
+
+/// Builds the block template the miner and getblocktemplate share.
+enum FluxMiningTemplate {
+    /// The template for the block after `tip`; `extraOutputs` (the consensus plugins' outputs, see
+    /// ``Node/pluginCoinbaseOutputs(height:)``) are appended to the coinbase and paid out of the miner's share.
+    /// At PoN heights the header names `collateral` (default: fluxd's test collateral) and has no signature yet.
+    static func make(params: ChainParameters, tip: BlockIndexEntry, height: Int, time: UInt32, bits: UInt32, script: Script,
+                     candidates: [(transaction: Transaction, fee: Amount)], fees: Amount,
+                     extraOutputs: [TxOut] = [], collateral: OutPoint? = nil) throws(BlockTemplateError) -> Block {
+        let pon = params.isProofOfNode(at: height)
+        return try BlockTemplate(params: params, previous: tip.header, height: height, time: time, bits: bits,
+                                 minerScript: script, transactions: candidates.map(\.transaction), fees: fees,
+                                 nodeCollateral: pon ? (collateral ?? ChainState.testCollateral) : nil,
+                                 extraOutputs: extraOutputs).block
     }
 }

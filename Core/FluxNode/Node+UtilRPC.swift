@@ -1,17 +1,16 @@
+import FluxChain
 import FluxJSON
+import FluxMempool
 import FluxPrimitives
 import FluxRPC
 import FluxScript
+import FluxWallet
+import Foundation
 
-/// fluxd's utility calls: `createmultisig`, `decodescript` and `verifymessage`, with fluxd's names, parameters,
-/// result shapes and errors (`src/rpc/misc.cpp`, `src/rpc/rawtransaction.cpp`).
+/// fluxd's "util" calls: `createmultisig`, `verifymessage`, `validateaddress`, `z_validateaddress`, `estimatefee`,
+/// `estimatepriority`, with fluxd's names, parameters, result shapes and errors (`src/rpc/misc.cpp`).
 extension Node {
-    /// fluxd's `MAX_SCRIPT_ELEMENT_SIZE`: the largest redeem script `createmultisig` builds (a P2SH spend pushes it).
-    static let maxRedeemScriptSize = 520
-    /// The most keys `createmultisig` accepts.
-    static let maxMultisigKeys = 16
-
-    func registerUtilityMethods() {
+    func registerUtilMethods() {
         method("createmultisig", "Util", """
             createmultisig nrequired ["key",...]
             Creates a multi-signature address with n signature of m keys required.
@@ -31,40 +30,6 @@ extension Node {
                 ("address", .string(Address.scriptHash(Hashing.hash160(redeem.bytes)).encoded(prefixes: self.params.base58Prefixes))),
                 ("redeemScript", .string(Hex.encode(redeem.bytes))),
             ])
-        }
-        method("decodescript", "Rawtransactions", """
-            decodescript "hex"
-            Decode a hex-encoded script.
-            Arguments:
-            1. "hex"     (string) the hex encoded script
-            Result:
-            {
-              "asm":"asm",   (string) Script public key
-              "type":"type", (string) The output type
-              "reqSigs": n,    (numeric) The required signatures
-              "addresses": [   (json array of string)
-                 "address"     (string) Flux address
-                 ,...
-              ],
-              "p2sh","address" (string) script address
-            }
-            """) { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            guard case let .string(text)? = p.optional(0) else {
-                throw RPCError(code: -3, message: "Expected type string, got \(Self.jsonTypeName(p.values[0]))")
-            }
-            var bytes: [UInt8] = []
-            if !text.isEmpty {
-                // fluxd's ParseHexV: an even number of hex digits.
-                guard text.count % 2 == 0, let decoded = Hex.decode(text) else {
-                    throw RPCError(code: -8, message: "argument must be hexadecimal string (not '\(text)')")
-                }
-                bytes = decoded
-            }
-            let script = Script(bytes)
-            var o = TransactionJSON.scriptPubKey(script, prefixes: self.params.base58Prefixes).filter { $0.0 != "hex" }
-            o.append(("p2sh", .string(Address.scriptHash(Hashing.hash160(bytes)).encoded(prefixes: self.params.base58Prefixes))))
-            return .object(o)
         }
         method("verifymessage", "Util", """
             verifymessage "fluxaddress" "signature" "message"
@@ -87,65 +52,86 @@ extension Node {
             }
             return .bool(recovered.hash160 == keyID)
         }
-    }
-
-    /// The key id (HASH160) of a P2PKH address for `signmessage`/`verifymessage`, with fluxd's errors: -3
-    /// "Invalid address" for text that is not an address of this network, -3 "Address does not refer to key"
-    /// for a P2SH address.
-    func messageKeyID(_ text: String) throws(RPCError) -> [UInt8] {
-        guard let address = Address(text, prefixes: params.base58Prefixes) else {
-            throw RPCError(code: -3, message: "Invalid address")
+        method("estimatefee", "Util", """
+            estimatefee nblocks
+            The fee per kB (FLUX) that was enough for this node's pooled transactions to be mined within nblocks
+            blocks (1 to \(FeeEstimator.maxBlocks); below 1 counts as 1), or -1.0 when it has not seen enough
+            transactions and blocks to say.
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let blocks = max(try p.int(0), 1)
+            guard let rate = self.mempool.estimateFee(blocks: blocks) else { return .double(-1) }
+            return TransactionJSON.amount(rate)
         }
-        guard case let .pubKeyHash(keyID) = address else {
-            throw RPCError(code: -3, message: "Address does not refer to key")
+        method("estimatepriority", "Util", """
+            estimatepriority nblocks
+            The priority a zero-fee transaction needs to be mined within nblocks blocks, or -1.0 when unknown. This
+            node mines by fee rate and relays no transaction below the relay fee (unless prioritised), so no
+            priority ever gets a free transaction mined: the answer is always -1.0, fluxd's "not enough data".
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            _ = try p.int(0)
+            return .double(-1)
         }
-        return keyID
-    }
-
-    /// fluxd's `_createmultisig_redeemScript`: `OP_m <key>… OP_n OP_CHECKMULTISIG` from hex public keys or
-    /// wallet addresses, with fluxd's checks and messages (code -1).
-    func multisigRedeemScript(required: Int, keys value: JSONValue?) throws(RPCError) -> Script {
-        guard case let .array(keys)? = value else {
-            throw RPCError(code: -1, message: "JSON value is not an array as expected")
-        }
-        if required < 1 {
-            throw RPCError(code: -1, message: "a multisignature address must require at least one key to redeem")
-        }
-        if keys.count < required {
-            throw RPCError(code: -1, message: "not enough keys supplied (got \(keys.count) keys, but need at least \(required) to redeem)")
-        }
-        if keys.count > Self.maxMultisigKeys {
-            throw RPCError(code: -1, message: "Number of addresses involved in the multisignature address creation > 16\nReduce the number")
-        }
-        var publicKeys: [[UInt8]] = []
-        for item in keys {
-            guard case let .string(text) = item else {
-                throw RPCError(code: -1, message: "JSON value is not a string as expected")
+        method("z_validateaddress", "Util", """
+            z_validateaddress "zaddr"
+            Whether zaddr is a shielded (Sprout or Sapling) address of this network, with its parts. ismine is
+            always false: this node holds no shielded keys.
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let text = try p.string(0)
+            let encoding: ShieldedPaymentAddress.Encoding = switch self.params.network {
+            case .mainnet: .mainnet
+            case .testnet: .testnet
+            case .regtest: .regtest
             }
-            if let address = Address(text, prefixes: params.base58Prefixes) {
-                guard case let .pubKeyHash(keyID) = address else {
-                    throw RPCError(code: -1, message: "\(text) does not refer to a key")
-                }
-                guard let key = wallet.publicKey(keyID: keyID) else {
-                    throw RPCError(code: -1, message: "no full public key for address \(text)")
-                }
-                guard PublicKey(key).isFullyValid else { throw RPCError(code: -1, message: " Invalid public key: \(text)") }
-                publicKeys.append(key)
-            } else if !text.isEmpty, text.count % 2 == 0, let bytes = Hex.decode(text), PublicKey(bytes).isFullyValid {
-                publicKeys.append(bytes)
-            } else {
-                throw RPCError(code: -1, message: " Invalid public key: \(text)")
+            guard let address = ShieldedPaymentAddress(text, encoding: encoding) else {
+                return .object([("isvalid", .bool(false))])
             }
+            var fields: [(String, JSONValue)] = [("isvalid", .bool(true)), ("address", .string(text))]
+            switch address {
+            case let .sprout(payingKey, transmissionKey):
+                // uint256::GetHex: the bytes in reverse order.
+                fields += [("type", .string("sprout")), ("payingkey", .string(Hex.encode(payingKey.reversed()))),
+                           ("transmissionkey", .string(Hex.encode(transmissionKey.reversed())))]
+            case let .sapling(diversifier, transmissionKey):
+                fields += [("type", .string("sapling")), ("diversifier", .string(Hex.encode(diversifier))),
+                           ("diversifiedtransmissionkey", .string(Hex.encode(transmissionKey.reversed())))]
+            }
+            fields.append(("ismine", .bool(false)))
+            return .object(fields)
         }
-        var script = Script([])
-        script.appendNumber(Int64(required))
-        for key in publicKeys { script.appendPush(key) }
-        script.appendNumber(Int64(publicKeys.count))
-        script.bytes.append(Opcode.checkMultisig)
-        if script.bytes.count > Self.maxRedeemScriptSize {
-            throw RPCError(code: -1, message: "redeemScript exceeds size limit: \(script.bytes.count) > \(Self.maxRedeemScriptSize)")
+        method("validateaddress", "Util", """
+            validateaddress "address"
+            Whether an address is valid: address, scriptPubKey, ismine, iswatchonly, isscript; for a wallet key its
+            pubkey and iscompressed; for a P2SH address whose redeem script the wallet holds, the script's type, hex,
+            addresses and sigsrequired (multisig), as fluxd.
+            """) { p throws(RPCError) in
+            try p.check(max: 1, min: 1)
+            let text = try p.string(0)
+            guard let address = Address(text, prefixes: self.params.base58Prefixes) else { return .object([("isvalid", .bool(false))]) }
+            let script = address.script
+            var fields: [(String, JSONValue)] = [
+                ("isvalid", .bool(true)), ("address", .string(text)), ("scriptPubKey", .string(Hex.encode(script.bytes))),
+                ("ismine", .bool(self.wallet.isMine(script))), ("iswatchonly", .bool(self.wallet.isWatchOnly(script))),
+            ]
+            switch address {
+            case let .pubKeyHash(keyID):
+                fields.append(("isscript", .bool(false)))
+                if let key = self.wallet.publicKey(keyID: keyID) {
+                    fields += [("pubkey", .string(Hex.encode(key))), ("iscompressed", .bool(key.count == 33))]
+                }
+            case let .scriptHash(scriptID):
+                fields.append(("isscript", .bool(true)))
+                if let redeem = self.wallet.redeemScript(scriptID: scriptID) {
+                    let (type, required, addresses) = ScriptDescription.classify(redeem)
+                    fields += [("script", .string(type.rawValue)), ("hex", .string(Hex.encode(redeem.bytes))),
+                               ("addresses", .array(addresses.map { .string($0.encoded(prefixes: self.params.base58Prefixes)) }))]
+                    if type == .multisig { fields.append(("sigsrequired", .int(required))) }
+                }
+            }
+            return .object(fields)
         }
-        return script
     }
 
     /// fluxd's `DecodeBase64` with its validity rule: base64 characters, then only `=` padding (fewer than four),
@@ -185,15 +171,4 @@ extension Node {
         return out
     }
 
-    /// UniValue's type name of a JSON value (`uvTypeName`), as fluxd's `RPCTypeCheck` messages print it.
-    static func jsonTypeName(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "bool"
-        case .number: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
 }
