@@ -7,6 +7,9 @@ import FluxScript
 import FluxWallet
 import Foundation
 
+/// fluxd's "wallet" calls (`src/wallet/rpcwallet.cpp`, `rpcdump.cpp`): the basic ones here, the rest in
+/// `Node+WalletRPC+History.swift`, `+Import.swift` and `+Shielded.swift` (the z_* calls, which fluxd files under
+/// wallet too).
 extension Node {
     static func walletError(_ error: WalletError) -> RPCError {
         switch error {
@@ -80,57 +83,6 @@ extension Node {
             try self.submit(built.transaction)
             return .string(built.transaction.txid.description)
         }
-        method("signrawtransaction", "Wallet", "signrawtransaction \"hex\" ( [{\"txid\",\"vout\",\"scriptPubKey\",\"amount\"},...] [\"privkey\",...] \"sighashtype\" )\nSigns inputs with wallet keys and the given keys.") { p throws(RPCError) in
-            try p.check(max: 4, min: 1)
-            let tx = try self.decodeTransaction(p.hex(0))
-            var prevouts: [OutPoint: TxOut] = [:]
-            var redeemScripts: [Script] = []
-            if case let .array(items)? = p.optional(1) {
-                for item in items {
-                    if case let .number(vout)? = item["vout"], let n = Int(vout), n < 0 {
-                        throw RPCError(code: -22, message: "vout must be positive (prevtxs entry with vout \(n))")
-                    }
-                    guard case .object = item, case let .string(txid)? = item["txid"], let hash = Hash256(displayHex: txid),
-                          case let .number(vout)? = item["vout"], let n = UInt32(vout),
-                          case let .string(spk)? = item["scriptPubKey"], let script = Hex.decode(spk) else {
-                        throw RPCError(code: -8, message: "prevtxs entries need txid, vout, scriptPubKey (and amount)")
-                    }
-                    var value = Amount.zero
-                    if case let .number(a)? = item["amount"] { value = RPCParams.parseAmount(a) ?? .zero }
-                    prevouts[OutPoint(hash: hash, index: n)] = TxOut(value: value, scriptPubKey: Script(script))
-                    if case let .string(redeemHex)? = item["redeemScript"] {
-                        guard let redeem = Hex.decode(redeemHex) else {
-                            throw RPCError(code: -8, message: "redeemScript must be hexadecimal string (not '\(redeemHex)')")
-                        }
-                        redeemScripts.append(Script(redeem))
-                    }
-                }
-            }
-            var keys: [String] = []
-            if case let .array(items)? = p.optional(2) {
-                keys = items.compactMap { if case let .string(s) = $0 { return s } else { return nil } }
-            }
-            var hashType = SigHashType.all
-            if p.optional(3) != nil {
-                let names: [String: Int32] = ["ALL": 1, "NONE": 2, "SINGLE": 3, "ALL|ANYONECANPAY": 0x81,
-                                              "NONE|ANYONECANPAY": 0x82, "SINGLE|ANYONECANPAY": 0x83]
-                guard let v = names[try p.string(3)] else { throw RPCError(code: -8, message: "Invalid sighash param") }
-                hashType = SigHashType(rawValue: v)
-            }
-            let result = self.wallet.signRawTransaction(tx, prevouts: prevouts, extraKeys: keys,
-                                                        redeemScripts: redeemScripts, hashType: hashType)
-            var o: [(String, JSONValue)] = [("hex", .string(Hex.encode(result.transaction.serialized))),
-                                            ("complete", .bool(result.complete))]
-            if !result.errors.isEmpty {
-                o.append(("errors", .array(result.errors.map { e in
-                    let input = result.transaction.inputs[e.input]
-                    return .object([("txid", .string(input.prevout.hash.description)), ("vout", .int(input.prevout.index)),
-                                    ("scriptSig", .string(Hex.encode(input.scriptSig.bytes))),
-                                    ("sequence", .int(input.sequence)), ("error", .string(e.message))])
-                })))
-            }
-            return .object(o)
-        }
         method("signmessage", "Wallet", """
             signmessage "t-addr" "message"
             Sign a message with the private key of a t-addr
@@ -161,36 +113,10 @@ extension Node {
             } catch { throw Self.walletError(error) }
             return .null
         }
-        method("validateaddress", "Util", """
-            validateaddress "address"
-            Whether an address is valid: address, scriptPubKey, ismine, iswatchonly, isscript; for a wallet key its
-            pubkey and iscompressed; for a P2SH address whose redeem script the wallet holds, the script's type, hex,
-            addresses and sigsrequired (multisig), as fluxd.
-            """) { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            let text = try p.string(0)
-            guard let address = Address(text, prefixes: self.params.base58Prefixes) else { return .object([("isvalid", .bool(false))]) }
-            let script = address.script
-            var fields: [(String, JSONValue)] = [
-                ("isvalid", .bool(true)), ("address", .string(text)), ("scriptPubKey", .string(Hex.encode(script.bytes))),
-                ("ismine", .bool(self.wallet.isMine(script))), ("iswatchonly", .bool(self.wallet.isWatchOnly(script))),
-            ]
-            switch address {
-            case let .pubKeyHash(keyID):
-                fields.append(("isscript", .bool(false)))
-                if let key = self.wallet.publicKey(keyID: keyID) {
-                    fields += [("pubkey", .string(Hex.encode(key))), ("iscompressed", .bool(key.count == 33))]
-                }
-            case let .scriptHash(scriptID):
-                fields.append(("isscript", .bool(true)))
-                if let redeem = self.wallet.redeemScript(scriptID: scriptID) {
-                    let (type, required, addresses) = ScriptDescription.classify(redeem)
-                    fields += [("script", .string(type.rawValue)), ("hex", .string(Hex.encode(redeem.bytes))),
-                               ("addresses", .array(addresses.map { .string($0.encoded(prefixes: self.params.base58Prefixes)) }))]
-                    if type == .multisig { fields.append(("sigsrequired", .int(required))) }
-                }
-            }
-            return .object(fields)
-        }
+        // The rest of fluxd's "wallet" category: history and spending control, import and export, and the
+        // shielded (z_*) calls fluxd files under wallet too.
+        registerWalletHistoryMethods()
+        registerWalletImportMethods()
+        registerShieldedWalletMethods()
     }
 }

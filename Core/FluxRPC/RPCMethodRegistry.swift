@@ -10,7 +10,8 @@ public typealias RPCHandler = @Sendable (RPCRequest) async throws(RPCError) -> J
 /// server runs (plugins register namespaced methods such as `tiers.list` after start).
 ///
 /// A built-in `help` method lists every method by category as bitcoind does, and `help NAME` returns that
-/// method's help text. Re-registering `help` replaces it like any other method.
+/// method's help text. Re-registering `help` replaces it like any other method. As in fluxd, methods of the
+/// category "Hidden" are served and have `help NAME`, but the listing leaves them out.
 public final class RPCMethodRegistry: Sendable {
     private struct Entry: Sendable {
         let name: String
@@ -24,7 +25,7 @@ public final class RPCMethodRegistry: Sendable {
 
     /// Creates a registry holding only `help`.
     public init() {
-        register("help", category: "control", help: """
+        register("help", category: "Control", help: """
             help ( "command" )
 
             List all commands, or get help for a specified command.
@@ -43,7 +44,8 @@ public final class RPCMethodRegistry: Sendable {
     /// Registers `handler` as `name`, replacing any method of that name.
     ///
     /// - Parameters:
-    ///   - category: the section of `help` it is listed under (`"blockchain"`, `"control"`, `"network"`…).
+    ///   - category: the section of `help` it is listed under (fluxd's capitalised titles:
+    ///     `"Blockchain"`, `"Control"`, `"Network"`…; `"Hidden"` is served but not listed).
     ///   - help: the text `help name` returns; its first line is the synopsis shown in the listing
     ///     (`getblock "hash|height" ( verbosity )`).
     ///   - arguments: parameter names, in position order, for callers that send named parameters (a JSON object);
@@ -123,7 +125,7 @@ public final class RPCMethodRegistry: Sendable {
     func listing() -> String {
         var lines: [String] = []
         var category: String?
-        for method in methods {
+        for method in methods where method.category.lowercased() != "hidden" {
             if method.category != category {
                 if category != nil { lines.append("") }
                 category = method.category

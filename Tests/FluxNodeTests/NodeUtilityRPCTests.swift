@@ -219,10 +219,37 @@ import Testing
                 if line.hasPrefix("== ") { section = line; continue }
                 if let name = line.split(separator: " ").first { sections[String(name)] = section }
             }
-            #expect(sections["createmultisig"] == "== Util ==")
-            #expect(sections["verifymessage"] == "== Util ==")
-            #expect(sections["decodescript"] == "== Rawtransactions ==")
-            #expect(sections["signmessage"] == "== Wallet ==")
+            // A sample of each fluxd category (its `{ "category", "name", ... }` tables), under fluxd's title.
+            let expected: [String: [String]] = [
+                "== Addressindex ==": ["getaddressbalance", "getaddressdeltas", "getaddressmempool", "getaddresstxids",
+                                       "getaddressutxos"],
+                "== Blockchain ==": ["getblock", "getblockcount", "getchaintips", "getmempoolinfo", "gettxout",
+                                     "verifychain", "getspentinfo", "getblockdeltas", "getblockhashes"],
+                "== Control ==": ["getinfo", "help", "stop"],
+                "== Generating ==": ["generate"],
+                "== Mining ==": ["getblocktemplate", "getmininginfo", "getnetworksolps", "getblocksubsidy",
+                                 "getlocalsolps", "prioritisetransaction", "submitblock"],
+                "== Network ==": ["addnode", "getpeerinfo", "getnettotals", "ping", "setban", "getdeprecationinfo"],
+                "== Rawtransactions ==": ["createrawtransaction", "decoderawtransaction", "decodescript",
+                                          "fundrawtransaction", "getrawtransaction", "sendrawtransaction",
+                                          "signrawtransaction"],
+                "== Util ==": ["createmultisig", "estimatefee", "estimatepriority", "validateaddress",
+                               "verifymessage", "z_validateaddress"],
+                "== Wallet ==": ["backupwallet", "dumpprivkey", "getbalance", "gettransaction", "importprivkey",
+                                 "listtransactions", "sendtoaddress", "signmessage", "z_getbalance", "z_sendmany",
+                                 "zcbenchmark"],
+            ]
+            for (title, names) in expected {
+                for name in names { #expect(sections[name] == title, "\(name) listed under \(sections[name] ?? "nothing")") }
+            }
+            // Each section once (a category spelled two ways, such as "control" and "Control", splits it).
+            let titles = help.split(separator: "\n").filter { $0.hasPrefix("== ") }
+            #expect(titles.count == Set(titles).count, "\(titles)")
+            // fluxd's "hidden" calls are served and have help, but are not listed.
+            #expect(sections["invalidateblock"] == nil && sections["reconsiderblock"] == nil)
+            #expect(!titles.contains("== Hidden =="))
+            let hidden = try #require(try await rpc.call("help", params: ["invalidateblock"]).stringValue)
+            #expect(hidden.hasPrefix("invalidateblock \"hash\""))
             let text = try #require(try await rpc.call("help", params: ["signmessage"]).stringValue)
             #expect(text.hasPrefix("signmessage \"t-addr\" \"message\""))
         }

@@ -20,7 +20,7 @@ extension Node {
 
     func registerShieldedWalletMethods() {
         for name in Self.shieldedWalletMethods {
-            method(name, "Shielded wallet (not supported)", """
+            method(name, "Wallet", """
                 \(name)
                 fluxd's shielded wallet call. Not supported: this node keeps a transparent wallet only, and answers
                 error -1 saying so.

@@ -8,8 +8,8 @@ import Foundation
 
 /// fluxd's wallet calls that read the wallet's history and control its spending: `gettransaction`,
 /// `listtransactions`, `listsinceblock`, `listreceivedbyaddress`, `getreceivedbyaddress`, `getwalletinfo`,
-/// `getrawchangeaddress`, `sendmany`, `sendfrom`, `settxfee`, `lockunspent`, `listlockunspent`,
-/// `fundrawtransaction`; names, parameters, result shapes and errors as `src/wallet/rpcwallet.cpp`.
+/// `getrawchangeaddress`, `sendmany`, `sendfrom`, `settxfee`, `lockunspent`, `listlockunspent`;
+/// names, parameters, result shapes and errors as `src/wallet/rpcwallet.cpp`.
 /// Accounts are deprecated in fluxd: "" and "*" name the whole wallet.
 extension Node {
     /// fluxd's `FEATURE_LATEST` wallet version, reported by `getwalletinfo`.
@@ -394,27 +394,6 @@ extension Node {
             return .array(self.wallet.lockedCoins.map {
                 .object([("txid", .string($0.hash.description)), ("vout", .int($0.index))])
             })
-        }
-        method("fundrawtransaction", "Rawtransactions", """
-            fundrawtransaction "hexstring"
-            Adds unsigned wallet inputs (never locked ones) and one change output to a raw transaction until it
-            pays its outputs and the fee. Result: {"hex", "changepos" (-1: none), "fee"}.
-            """) { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            guard case .string = p.values[0] else {
-                throw RPCError(code: -3, message: "Expected type string, got \(Self.jsonTypeName(p.values[0]))")
-            }
-            guard let bytes = Hex.decode(try p.string(0)), let tx = try? Transaction(serialized: bytes) else {
-                throw RPCError(code: -22, message: "TX decode failed")
-            }
-            do throws(WalletError) {
-                let funded = try self.wallet.fund(tx)
-                return .object([("hex", .string(Hex.encode(funded.transaction.serialized))),
-                                ("changepos", .int(funded.changePosition)),
-                                ("fee", TransactionJSON.amount(funded.fee))])
-            } catch {
-                throw RPCError(code: -32603, message: "\(error)")
-            }
         }
     }
 

@@ -6,10 +6,11 @@ import FluxRPC
 import FluxStorage
 import Foundation
 
-/// fluxd's insight-explorer RPCs over the core's optional indexes (see `ChainState+Indexes`), with fluxd's names,
-/// parameters, result shapes, orders, error codes and texts (`src/rpc/misc.cpp`, `src/rpc/blockchain.cpp`):
-/// `getaddresstxids`, `getaddressdeltas`, `getaddressbalance`, `getaddressutxos`, `getaddressmempool`,
-/// `getspentinfo`, `getblockdeltas`, `getblockhashes`.
+/// fluxd's "addressindex" calls, insight-explorer RPCs over the core's optional indexes (see
+/// `ChainState+Indexes`), with fluxd's names, parameters, result shapes, orders, error codes and texts
+/// (`src/rpc/misc.cpp`): `getaddresstxids`, `getaddressdeltas`, `getaddressbalance`, `getaddressutxos`,
+/// `getaddressmempool`. The other insight calls (`getspentinfo`, `getblockdeltas`, `getblockhashes`) are in fluxd's
+/// "blockchain" category, in `Node+BlockchainRPC.swift`; both use `insightMethod` (`Node+RPCSupport.swift`).
 ///
 /// fluxd enables all of them with `-insightexplorer` (and `-experimentalfeatures`); here each needs the index
 /// it reads (`-insightexplorer` turns on all three, `-addressindex`, `-spentindex`, `-timestampindex` one each).
@@ -17,22 +18,8 @@ import Foundation
 /// instructions on how to enable this feature." Reads see the committed chain state (with `-dbbatchblocks` above
 /// 1 the last few connected blocks may not be visible yet).
 extension Node {
-    /// fluxd's error for an insight call whose index is off.
-    static func insightDisabled(_ name: String) -> RPCError {
-        RPCError(code: -1, message: "Error: \(name) is disabled. Run './flux-cli help \(name)' for instructions on how to enable this feature.")
-    }
 
-    /// Registers an insight call that needs `index`; the help says how to enable it.
-    func insightMethod(_ name: String, _ category: String, needs index: ChainIndexes, _ help: String,
-                       _ body: @escaping @Sendable (RPCParams) throws(RPCError) -> JSONValue) {
-        let option = index == .transactions ? "-txindex" : "-insightexplorer (or -\(ChainIndexes.optionName(index)))"
-        method(name, category, help + "\n\nNeeds \(option); changing it needs -reindex.") { p throws(RPCError) in
-            guard self.chain.indexes.isSuperset(of: index) else { throw Self.insightDisabled(name) }
-            return try body(p)
-        }
-    }
-
-    func registerInsightMethods() {
+    func registerAddressIndexMethods() {
         let prefixes = params.base58Prefixes
         insightMethod("getaddresstxids", "Addressindex", needs: .addresses, """
             getaddresstxids {"addresses": ["taddr", ...], ("start": n), ("end": n)}
@@ -129,81 +116,6 @@ extension Node {
                 return .object(o)
             })
         }
-        insightMethod("getspentinfo", "Blockchain", needs: .spent, """
-            getspentinfo {"txid": "txidhex", "index": n}
-            The input that spent the output: {txid, index, height} (height -1 for a mempool spender).
-            """) { p throws(RPCError) in
-            guard p.count == 1, case .object? = p.optional(0), let request = p.optional(0) else {
-                throw RPCError(code: -1, message: "getspentinfo {\"txid\": \"txidhex\", \"index\": n}")
-            }
-            guard case let .string(text)? = request["txid"] else {
-                throw RPCError(code: -5, message: "Invalid txid, must be a string")
-            }
-            guard case .number? = request["index"] else {
-                throw RPCError(code: -5, message: "Invalid index, must be an integer")
-            }
-            guard let txid = Hash256(displayHex: text) else {
-                throw RPCError(code: -8, message: "txid must be hexadecimal string (not '\(text)')")
-            }
-            // UniValue's get_int: a fraction or a value beyond 32 bits is "JSON integer out of range"; a negative
-            // index names no output.
-            let n = try Self.jsonInt(request["index"] ?? .null)
-            guard let index = UInt32(exactly: n) else { throw RPCError(code: -5, message: "Unable to get spent info") }
-            guard let info = self.spentInfo(OutPoint(hash: txid, index: index)) else {
-                throw RPCError(code: -5, message: "Unable to get spent info")
-            }
-            return .object([("txid", .string(info.txid.description)), ("index", .int(info.inputIndex)),
-                            ("height", .int(info.height))])
-        }
-        insightMethod("getblockdeltas", "Blockchain", needs: .spent, """
-            getblockdeltas "blockhash"
-            An active-chain block with every transaction's input and output deltas: hash, confirmations, size,
-            height, version, merkleroot, deltas [{txid, index, inputs [{address, satoshis, index, prevtxid,
-            prevout}], outputs [{address, satoshis, index}]}], time, mediantime, nonce, bits, difficulty,
-            chainwork, previousblockhash, nextblockhash.
-            """) { p throws(RPCError) in
-            try p.check(max: 1, min: 1)
-            let text = try p.string(0)
-            guard let hash = Hash256(displayHex: text), let entry = self.chain.entry(hash) else {
-                throw RPCError(code: -5, message: "Block not found")
-            }
-            let block: Block?
-            do throws(ChainError) { block = try self.chain.block(hash) } catch { throw Self.rpcError(error) }
-            guard let block else { throw RPCError(code: -32603, message: "Can't read block from disk") }
-            return try self.blockDeltas(block, entry: entry)
-        }
-        insightMethod("getblockhashes", "Blockchain", needs: .timestamps, """
-            getblockhashes high low ( {"noOrphans": true|false, "logicalTimes": true|false} )
-            Hashes of the blocks with a logical timestamp in [low, high), by timestamp; orphaned blocks too unless
-            noOrphans; with logicalTimes [{blockhash, logicalts}].
-            """) { p throws(RPCError) in
-            guard p.count >= 2 else {
-                throw RPCError(code: -1, message: "getblockhashes high low ( {\"noOrphans\": true|false, \"logicalTimes\": true|false} )")
-            }
-            let high = UInt32(truncatingIfNeeded: try p.int(0))
-            let low = UInt32(truncatingIfNeeded: try p.int(1))
-            var activeOnly = false
-            var logical = false
-            if p.count > 2 {
-                guard case .object = p.values[2] else {
-                    throw RPCError(code: -1, message: "JSON value is not an object as expected")
-                }
-                activeOnly = try Self.optionalBool(p.values[2]["noOrphans"])
-                logical = try Self.optionalBool(p.values[2]["logicalTimes"])
-            }
-            let found: [(hash: Hash256, logical: UInt32)]
-            do { found = try self.chain.store.blockHashes(timestampsFrom: low, below: high) } catch {
-                throw RPCError(code: -5, message: "No information available for block hashes")
-            }
-            return .array(found.compactMap { item in
-                if activeOnly {
-                    guard let e = self.chain.entry(item.hash), self.chain.isActive(e) else { return nil }
-                }
-                return logical
-                    ? .object([("blockhash", .string(item.hash.description)), ("logicalts", .int(Int(Int32(bitPattern: item.logical))))])
-                    : .string(item.hash.description)
-            })
-        }
     }
 
     // MARK: Parameters as fluxd reads them
@@ -274,45 +186,6 @@ extension Node {
         return try optionalBool(request["chainInfo"])
     }
 
-    static func optionalBool(_ value: JSONValue?) throws(RPCError) -> Bool {
-        switch value {
-        case nil, .null?: return false
-        case let .bool(b)?: return b
-        default: throw RPCError(code: -1, message: "JSON value is not a boolean as expected")
-        }
-    }
-
-    /// UniValue's `get_int`: an integer number in the 32-bit range.
-    static func jsonInt(_ value: JSONValue) throws(RPCError) -> Int {
-        guard case .number = value else { throw RPCError(code: -1, message: "JSON value is not an integer as expected") }
-        guard let n = value.intValue, let v = Int32(exactly: n) else {
-            throw RPCError(code: -1, message: "JSON integer out of range")
-        }
-        return Int(v)
-    }
-
-    // MARK: Spent information (mempool first, then the spent index, as fluxd's GetSpentIndex)
-
-    /// Who spent `outpoint`, with the spent output's value and address: a mempool spender (height -1) first,
-    /// then the spent index. Nil when neither knows.
-    func spentInfo(_ outpoint: OutPoint) -> SpentInfo? {
-        if let spender = mempool.spender(of: outpoint), let entry = mempool.entry(spender),
-           let k = entry.transaction.inputs.firstIndex(where: { $0.prevout == outpoint }),
-           let output = spentOutput(outpoint) {
-            return SpentInfo(txid: spender, inputIndex: UInt32(k), height: -1, satoshis: output.value.units,
-                             address: Address(script: output.scriptPubKey))
-        }
-        return try? chain.store.spentInfo(outpoint)
-    }
-
-    /// The output `outpoint` names, from a pooled transaction or the UTXO set.
-    func spentOutput(_ outpoint: OutPoint) -> TxOut? {
-        if let pooled = mempool.entry(outpoint.hash)?.transaction.outputs, Int(outpoint.index) < pooled.count {
-            return pooled[Int(outpoint.index)]
-        }
-        return (try? chain.coin(outpoint))?.output
-    }
-
     /// The verbose-transaction hook adding fluxd's spent-index fields, nil without the spent index.
     var spentLookup: SpentLookup? {
         guard chain.indexes.contains(.spent) else { return nil }
@@ -375,67 +248,6 @@ extension Node {
             .map { $0.element.1 }
     }
 
-    // MARK: Block deltas
-
-    /// fluxd's `blockToDeltasJSON`.
-    func blockDeltas(_ block: Block, entry: BlockIndexEntry) throws(RPCError) -> JSONValue {
-        guard chain.isActive(entry) else { throw RPCError(code: -5, message: "Block is an orphan") }
-        let prefixes = params.base58Prefixes
-        var deltas: [JSONValue] = []
-        for (i, tx) in block.transactions.enumerated() {
-            var inputs: [JSONValue] = []
-            if !tx.isCoinbase {
-                for (j, input) in tx.inputs.enumerated() {
-                    guard let info = spentInfo(input.prevout) else {
-                        throw RPCError(code: -32603, message: "Spent information not available")
-                    }
-                    var o: [(String, JSONValue)] = []
-                    if let address = info.address { o.append(("address", .string(address.encoded(prefixes: prefixes)))) }
-                    o += [("satoshis", .int(-info.satoshis)), ("index", .int(j)),
-                          ("prevtxid", .string(input.prevout.hash.description)), ("prevout", .int(input.prevout.index))]
-                    inputs.append(.object(o))
-                }
-            }
-            // fluxd pushes "address" a second time for every output, as "" when the script is neither P2PKH nor
-            // P2SH; a JSON reader keeps that last value, which is what is given here (once).
-            let outputs: [JSONValue] = tx.outputs.enumerated().map { k, output in
-                .object([("address", .string(Address(script: output.scriptPubKey)?.encoded(prefixes: prefixes) ?? "")),
-                         ("satoshis", .int(output.value.units)), ("index", .int(k))])
-            }
-            deltas.append(.object([("txid", .string(tx.txid.description)), ("index", .int(i)),
-                                   ("inputs", .array(inputs)), ("outputs", .array(outputs))]))
-        }
-        let h = block.header
-        var r: [(String, JSONValue)] = [
-            ("hash", .string(entry.hash.description)), ("confirmations", .int(chain.height - entry.height + 1)),
-            ("size", .int(block.serialized.count)), ("height", .int(entry.height)), ("version", .int(h.version)),
-            ("merkleroot", .string(h.merkleRoot.description)), ("deltas", .array(deltas)), ("time", .int(h.time)),
-            ("mediantime", .int(Self.medianTimePast(entry))),
-        ]
-        if case let .work(nonce, _) = h.proof {
-            r.append(("nonce", .string(nonce.description)))
-        } else {
-            r.append(("nonce", .string(String(repeating: "0", count: 64))))
-        }
-        r += [("bits", .string(JSONValue.hex8(h.bits))),
-              ("difficulty", .double(BlockJSON.difficulty(bits: h.bits, powLimitBits: params.powLimit.compact))),
-              ("chainwork", .string(entry.chainWork.description))]
-        if let parent = entry.parent { r.append(("previousblockhash", .string(parent.hash.description))) }
-        if let next = chain.entry(at: entry.height + 1) { r.append(("nextblockhash", .string(next.hash.description))) }
-        return .object(r)
-    }
-
-    /// fluxd's `GetMedianTimePast`: the median of the times of the block and up to 10 ancestors.
-    static func medianTimePast(_ entry: BlockIndexEntry) -> Int {
-        var times: [UInt32] = []
-        var walk: BlockIndexEntry? = entry
-        while let e = walk, times.count < 11 {
-            times.append(e.header.time)
-            walk = e.parent
-        }
-        times.sort()
-        return Int(times[times.count / 2])
-    }
 }
 
 extension ChainIndexes {
