@@ -214,7 +214,7 @@ cli "$last" listplugins | json '"\n".join("  %-12s %-6s %s calls=%s faults=%s sy
 echo "  chainstats.summary: $(cli "$last" chainstats.summary | tr -d ' \n')"
 echo "  addressindex.getaddressbalance node 1's address: $(cli "$last" addressindex.getaddressbalance "$addr1" | tr -d ' \n')"
 echo "  fluxnodes.viewdeterministicfluxnodelist on node $last:"
-cli "$last" fluxnodes.viewdeterministicfluxnodelist | json '"\n".join("    %-8s %s:%d  confirmed %d, last paid %d, pays %s" % (n["tier"], n["txhash"][:16], n["outidx"], n["confirmed_height"], n["last_paid_height"], n["payment_address"]) for n in d)'
+cli "$last" fluxnodes.viewdeterministicfluxnodelist | json '"\n".join("    %-8s %s:%s  confirmed %d, last paid %d, pays %s" % (n["tier"], n["txhash"][:16], n["outidx"], n["confirmed_height"], n["last_paid_height"], n["payment_address"]) for n in d)'
 [ "$(cli "$last" fluxnodes.viewdeterministicfluxnodelist)" = "$(cli 0 fluxnodes.viewdeterministicfluxnodelist)" ] \
   || { echo "node $last's FluxNode list differs from node 0's" >&2; exit 1; }
 if [ "${KEEP:-0}" != 1 ]; then
