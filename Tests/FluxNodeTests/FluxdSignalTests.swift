@@ -107,15 +107,27 @@ import Testing
 
     @Test func signalsDuringReindexAndImportStopAtAConsistentHeight() async throws {
         let (file, _) = try await Self.fixture()
-        // -reindex: the signal lands while blocks are connected again; the chain stops there, committed.
-        let dir = try await Self.importedCopy()
+        // -reindex: the signal lands while blocks are connected again; the chain stops there, committed. The
+        // 1,500-block reindex takes about 2 s; on a loaded machine the log can reach this test after it is over, and
+        // then the signal lands on the running node instead. That is a miss of the timing, not of the behaviour, so
+        // the scenario is tried again on a fresh copy (at most 4 times); a node that deferred signals until the
+        // reindex ended would miss every time.
         let plugins = try Self.noPlugins()
-        let reindex = try FluxdChild(["-regtest", "-datadir=\(dir)", "-plugins=\(plugins)", "-listen=0", "-port=0",
-                                      "-rpcport=0", "-reindex", "-dbbatchblocks=50"])
-        #expect(await reindex.waitForLog("reindexing: rebuilding", 60), "no reindex:\n\(reindex.log)")
-        reindex.signal(SIGTERM)
-        let stoppedAt = try await reindex.expectCleanStop(after: "SIGTERM")
-        #expect(reindex.log.contains("reindex stopped at height \(stoppedAt)"), "the reindex was not interrupted:\n\(reindex.log)")
+        var dir = ""
+        var stoppedAt = Self.blockCount
+        var misses: [String] = []
+        for _ in 0..<4 {
+            dir = try await Self.importedCopy()
+            let reindex = try FluxdChild(["-regtest", "-datadir=\(dir)", "-plugins=\(plugins)", "-listen=0", "-port=0",
+                                          "-rpcport=0", "-reindex", "-dbbatchblocks=50"])
+            #expect(await reindex.waitForLog("reindexing: rebuilding", 60), "no reindex:\n\(reindex.log)")
+            reindex.signal(SIGTERM)
+            stoppedAt = try await reindex.expectCleanStop(after: "SIGTERM")
+            if reindex.log.contains("reindex stopped at height \(stoppedAt)") { break }
+            #expect(reindex.log.contains("reindex done"), "neither interrupted nor finished:\n\(reindex.log)")
+            misses.append(reindex.log)
+        }
+        #expect(misses.count < 4, "the reindex was never interrupted:\n\(misses.last ?? "")")
         #expect(stoppedAt < Self.blockCount)
         #expect(try Self.committedTip(dir) == stoppedAt)
         // The next start continues: importing the same file again (nothing new) ends at the full height.
@@ -123,14 +135,22 @@ import Testing
         #expect(await resumed.waitForExit(120) == 0)
         #expect(try Self.committedTip(dir) == Self.blockCount)
 
-        // -loadblock: the signal lands inside the import; what was connected is committed.
-        let fresh = ChainBuilder.temporaryDirectory()
-        let importer = try FluxdChild(["-regtest", "-datadir=\(fresh)", "-plugins=\(plugins)", "-loadblock=\(file)",
-                                       "-dbbatchblocks=50"])
-        #expect(await importer.waitForLog("chain tip ", 60))
-        importer.signal(SIGINT)
-        let imported = try await importer.expectCleanStop(after: "SIGINT")
-        #expect(importer.log.contains("import of \(file) stopped after"), "the import was not interrupted:\n\(importer.log)")
+        // -loadblock: the signal lands inside the import; what was connected is committed (tried again on a timing
+        // miss, as above).
+        var fresh = ""
+        var imported = Self.blockCount
+        var importMisses: [String] = []
+        for _ in 0..<4 {
+            fresh = ChainBuilder.temporaryDirectory()
+            let importer = try FluxdChild(["-regtest", "-datadir=\(fresh)", "-plugins=\(plugins)", "-loadblock=\(file)",
+                                           "-dbbatchblocks=50"])
+            #expect(await importer.waitForLog("chain tip ", 60))
+            importer.signal(SIGINT)
+            imported = try await importer.expectCleanStop(after: "SIGINT")
+            if importer.log.contains("import of \(file) stopped after") { break }
+            importMisses.append(importer.log)
+        }
+        #expect(importMisses.count < 4, "the import was never interrupted:\n\(importMisses.last ?? "")")
         #expect(imported < Self.blockCount)
         #expect(try Self.committedTip(fresh) == imported)
     }
