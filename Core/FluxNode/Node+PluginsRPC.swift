@@ -120,7 +120,10 @@ extension Node {
     func registerRPCMethods(of plugin: PluginInstance) {
         let manager = plugins
         let name = plugin.name
-        var methods = plugin.rpcMethods.map { (registered: "\(name).\($0.name)", method: $0.name, help: "\(name).\($0.help)") }
+        // The help's synopsis gets the "NAME." prefix once: plugins may write it themselves, as the SDK guide shows.
+        var methods = plugin.rpcMethods.map {
+            (registered: "\(name).\($0.name)", method: $0.name, help: $0.help.hasPrefix("\(name).") ? $0.help : "\(name).\($0.help)")
+        }
         methods += plugin.globalRPCMethods.map { (registered: $0.name, method: $0.name, help: $0.help) }
         for (registered, method, help) in methods {
             registry.register(registered, category: "Plugin \(name)", help: help) { request throws(RPCError) in

@@ -85,6 +85,9 @@ enum Fluxd {
         let node: Node
         do {
             node = try Node(configuration: config, logger: logger, repositoryPlugins: repositoryPlugins, shutdown: shutdown)
+        } catch let error as NodeError {
+            // Plugins file, required plugins, Proof-of-Node set-up: the data itself is fine.
+            fail("Error: \(error)")
         } catch {
             fail("Error: cannot open the node's data: \(error)")
         }

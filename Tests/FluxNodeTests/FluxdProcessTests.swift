@@ -52,6 +52,21 @@ import Testing
         let invalid = try await runTool("fluxd", ["-regtest", "-datadir=\(dir)", "-plugins=\(broken)", "-checkplugins"])
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains("broken.toml:2"))
+
+        // A required plugin that fails to load stops start-up naming the plugin, not "the node's data".
+        let required = dir + "/required.toml"
+        try """
+        [plugins.chainstats]
+        path = "\(toolURL("libFluxPluginChainStats.so").path)"
+        required = true
+        [plugins.chainstats.config]
+        unexpected = 1
+        """.write(toFile: required, atomically: true, encoding: .utf8)
+        let stopped = try await runTool("fluxd", ["-regtest", "-datadir=\(dir)", "-plugins=\(required)", "-port=0", "-rpcport=0"])
+        #expect(stopped.status == 1)
+        #expect(stopped.stderr.contains("Error: required plugin"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("chainstats"), "\(stopped.stderr)")
+        #expect(!stopped.stderr.contains("cannot open the node's data"), "\(stopped.stderr)")
     }
 
     @Test func sigtermStopsCleanlyAndTheChainSurvivesARestart() async throws {

@@ -50,7 +50,7 @@ import Testing
     #endif
         if (s != FLUX_OK) { free(p); return s; }
         api->register_rpc(host, text("refuse"), text("refuse\nAnswers FLUX_ERR_RPC."));
-        api->register_rpc(host, text("option"), text("option\nnode_option answers."));
+        api->register_rpc(host, text("option"), text(NAME ".option\nnode_option answers."));
         *out = p; return FLUX_OK;
     }
     static void on_unload(flux_plugin *p) { free(p); }
@@ -126,6 +126,10 @@ import Testing
             #expect(try await rpc.call("alphaping") == "alpha 1 alphaping")
             #expect(try await rpc.call("alphapong") == "alpha 1 alphapong")
             #expect(try await rpc.call("help", params: ["alphaping"]) == "alphaping")
+            // A prefixed method's help gets the plugin's prefix once, whether the plugin wrote it (as the guide
+            // shows) or not.
+            #expect(try await rpc.call("help", params: ["alpha.refuse"]) == "alpha.refuse\nAnswers FLUX_ERR_RPC.")
+            #expect(try await rpc.call("help", params: ["alpha.option"]) == "alpha.option\nnode_option answers.")
             let help = try #require(try await rpc.call("help").stringValue)
             #expect(help.split(separator: "\n").contains("alphapong"))
             #expect(try await Self.listing(rpc, "alpha")?["global_methods"] == .array(["alphaping", "alphapong"]))
