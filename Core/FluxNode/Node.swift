@@ -96,7 +96,7 @@ public final class Node: @unchecked Sendable {
         wallet = try Wallet(chain: chain)
         let pool = mempool
         let walletForPool = wallet
-        pool.onAccepted = { entry in walletForPool.recordSeen(entry.transaction) }
+        pool.onAccepted = { entry in walletForPool.recordSeen(entry.transaction, txid: entry.txid) }
         let pluginServices = NodePluginServices(chain: chain, mempool: pool, wallet: wallet, options: configuration.options,
                                                 submit: { tx in
             do { try pool.accept(tx); return nil } catch { return "\(error)" }

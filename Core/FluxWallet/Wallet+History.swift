@@ -111,12 +111,13 @@ extension Wallet {
     /// the history when it pays or spends the wallet: it is listed with 0 confirmations. Unlike
     /// `recordPending` it does not make its outputs spendable or its inputs spent. Safe to call from the
     /// mempool's `onAccepted` hook, also with the chain's lock held on the calling thread.
-    public func recordSeen(_ tx: Transaction) {
+    /// `txid` is the mempool entry's, so the transaction is not hashed again on this per-transaction path.
+    public func recordSeen(_ tx: Transaction, txid: Hash256) {
         guard !tx.isCoinbase, !tx.isFluxNode else { return }
         lockedQuery {
-            guard transactions[tx.txid] == nil, involvesWallet(tx) else { return }
+            guard transactions[txid] == nil, involvesWallet(tx) else { return }
             var batch = ChainBatch()
-            recordTransaction(tx, block: nil, batch: &batch)
+            recordTransaction(tx, txid: txid, block: nil, batch: &batch)
             commitEvent(batch)
         }
     }

@@ -198,12 +198,10 @@ extension Wallet {
         lockedQuery {
             let txid = tx.txid
             guard pending[txid] == nil, !tx.isCoinbase, !tx.isFluxNode else { return }
-            let spendsOurs = tx.inputs.contains { coins[$0.prevout] != nil || pendingCoins[$0.prevout] != nil }
-            let paysUs = tx.outputs.contains { ownership(of: $0.scriptPubKey) != nil }
             let confirmed = tx.outputs.indices.contains { coins[OutPoint(hash: txid, index: UInt32($0))] != nil }
-            guard spendsOurs || paysUs || involvesWallet(tx), !confirmed else { return }
+            guard involvesWallet(tx), !confirmed else { return }
             var batch = ChainBatch()
-            recordTransaction(tx, block: nil, batch: &batch)
+            recordTransaction(tx, txid: txid, block: nil, batch: &batch)
             pending[txid] = tx
             rebuildPendingIndex()
             batch.putPlugin(namespace: WalletRecord.namespace, key: WalletRecord.pending(txid), value: tx.serialized)

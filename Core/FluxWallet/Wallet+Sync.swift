@@ -194,8 +194,8 @@ extension Wallet {
     }
 
     /// Adds `tx` to the history or updates its block place. Lock held.
-    func recordTransaction(_ tx: Transaction, block place: WalletTransaction.BlockPlace?, batch: inout ChainBatch) {
-        let txid = tx.txid
+    func recordTransaction(_ tx: Transaction, txid: Hash256, block place: WalletTransaction.BlockPlace?,
+                           batch: inout ChainBatch) {
         var wtx: WalletTransaction
         if let existing = transactions[txid] {
             guard existing.block != place else { return }
@@ -256,7 +256,7 @@ extension Wallet {
             if involved || transactions[txid] != nil {
                 let place = WalletTransaction.BlockPlace(hash: hash, height: height, index: position,
                                                          time: Int64(block.header.time))
-                recordTransaction(tx, block: place, batch: &batch)
+                recordTransaction(tx, txid: txid, block: place, batch: &batch)
             }
         }
         // A pending transaction can no longer be mined once the next block's height passes its expiry.
